@@ -1,0 +1,34 @@
+package org.berth.launch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the module arrows of docs/architecture.md true: this module never reaches up. */
+class LaunchArchitectureTest {
+
+  private final JavaClasses classes =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("org.berth.launch");
+
+  @Test
+  void doesNotDependOnModulesAboveIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.berth.launch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.berth.imagecache..",
+            "org.berth.builder..",
+            "org.berth.sharing..",
+            "org.berth.templates..",
+            "org.berth.portal..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+}

@@ -1,0 +1,29 @@
+package org.berth.sharing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the module arrows of docs/architecture.md true: this module never reaches up. */
+class SharingArchitectureTest {
+
+  private final JavaClasses classes =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("org.berth.sharing");
+
+  @Test
+  void doesNotDependOnModulesAboveIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.berth.sharing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.berth.templates..", "org.berth.portal..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+}
