@@ -53,6 +53,7 @@ public final class BrowserFixture
           "--disable-quic");
 
   private static final double DEFAULT_TIMEOUT_MS = 15_000;
+  private static final double EVIDENCE_TIMEOUT_MS = 5_000;
 
   private Playwright playwright;
   private Browser browser;
@@ -165,14 +166,35 @@ public final class BrowserFixture
             extension.getRequiredTestClass().getSimpleName()
                 + "-"
                 + extension.getRequiredTestMethod().getName());
+    Path dir;
     try {
-      Path dir = Files.createDirectories(E2eSettings.targetDir().resolve("e2e-screenshots"));
-      Path png = dir.resolve(name + ".png");
-      page.screenshot(new Page.ScreenshotOptions().setPath(png).setFullPage(true));
-      Files.writeString(dir.resolve(name + ".html"), page.content(), StandardCharsets.UTF_8);
-      LOG.warn("{} failed on {}; page saved to {}", name, page.url(), png);
-    } catch (RuntimeException | IOException e) {
-      LOG.warn("{} failed; could not save the page: {}", name, e.toString());
+      dir = Files.createDirectories(E2eSettings.targetDir().resolve("e2e-screenshots"));
+    } catch (IOException e) {
+      LOG.warn("{} failed; could not make a folder for its page: {}", name, e.toString());
+      return;
     }
+    // Each piece on its own: a page stuck in a navigation may refuse one and give the other.
+    Path png = dir.resolve(name + ".png");
+    try {
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(png)
+              .setFullPage(true)
+              .setTimeout(EVIDENCE_TIMEOUT_MS));
+      LOG.warn("{} failed on {}; screenshot in {}", name, page.url(), png);
+    } catch (RuntimeException e) {
+      LOG.warn("{} failed on {}; no screenshot: {}", name, page.url(), firstLine(e));
+    }
+    try {
+      Files.writeString(dir.resolve(name + ".html"), page.content(), StandardCharsets.UTF_8);
+    } catch (RuntimeException | IOException e) {
+      LOG.warn("{} failed; could not save its HTML: {}", name, firstLine(e));
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String text = String.valueOf(e.getMessage()).strip();
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
   }
 }
