@@ -1,0 +1,105 @@
+package org.berth.portal.account;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates local accounts and checks their passwords. Thread-safe. */
+@Singleton
+public class AccountService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+
+  /** bcrypt reads at most 72 bytes; longer passwords would be silently cut, so refuse them. */
+  private static final int MAX_PASSWORD_BYTES = 72;
+
+  private final UserRepository users;
+  private final AccountsConfiguration config;
+  private final byte[] dummyHash;
+
+  public AccountService(UserRepository users, AccountsConfiguration config) {
+    this.users = users;
+    this.config = config;
+    // Checked against for unknown user names, so that a wrong name costs as long as a wrong
+    // password and sign-in timing does not reveal which names exist.
+    this.dummyHash =
+        BCrypt.withDefaults().hash(config.getBcryptCost(), "berth-dummy".toCharArray());
+  }
+
+  /** Creates a local account, unless sign-up is off, the name is taken or the password is weak. */
+  public UserAccount signUp(String rawName, String password) {
+    if (!config.isSignupEnabled()) {
+      throw new SignUpClosedException();
+    }
+    return create(UserName.parse(rawName), password, false);
+  }
+
+  /** Creates a local account regardless of the sign-up switch (used for the first admin). */
+  public UserAccount create(UserName name, String password, boolean admin) {
+    checkPassword(password);
+    if (users.existsByUsername(name.value())) {
+      throw new UserNameTakenException(name);
+    }
+    String hash =
+        BCrypt.withDefaults().hashToString(config.getBcryptCost(), password.toCharArray());
+    try {
+      UserAccount saved =
+          users.save(new UserAccount(null, name.value(), hash, admin, "local", Instant.now()));
+      LOG.info("Created account {}{}", name, admin ? " (admin)" : "");
+      return saved;
+    } catch (DataAccessException e) {
+      // Two sign-ups for one name at the same moment: the unique constraint decides.
+      if (users.existsByUsername(name.value())) {
+        throw new UserNameTakenException(name);
+      }
+      throw e;
+    }
+  }
+
+  /** Returns the account when the name and password match a local account. */
+  public Optional<UserAccount> authenticate(String rawName, String password) {
+    if (rawName == null || password == null) {
+      return Optional.empty();
+    }
+    Optional<UserAccount> account = users.findByUsername(rawName.strip());
+    byte[] hash =
+        account
+            .map(UserAccount::passwordHash)
+            .map(h -> h.getBytes(StandardCharsets.UTF_8))
+            .orElse(dummyHash);
+    boolean ok =
+        password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES
+            && BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
+    return ok ? account.filter(a -> a.passwordHash() != null) : Optional.empty();
+  }
+
+  public Optional<UserAccount> find(long id) {
+    return users.findById(id);
+  }
+
+  /** Makes sure the named admin exists; an existing account is promoted, never re-passworded. */
+  public void ensureAdmin(UserName name, String password) {
+    Optional<UserAccount> existing = users.findByUsername(name.value());
+    if (existing.isEmpty()) {
+      create(name, password, true);
+    } else if (!existing.get().admin()) {
+      users.updateAdmin(existing.get().id(), true);
+      LOG.info("Made existing account {} an admin", name);
+    }
+  }
+
+  private void checkPassword(String password) {
+    if (password == null || password.length() < config.getMinPasswordLength()) {
+      throw new WeakPasswordException(
+          "A password has at least " + config.getMinPasswordLength() + " characters.");
+    }
+    if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+      throw new WeakPasswordException("A password has at most 72 bytes.");
+    }
+  }
+}

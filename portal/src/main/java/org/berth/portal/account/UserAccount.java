@@ -1,0 +1,26 @@
+package org.berth.portal.account;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.GeneratedValue;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.MappedProperty;
+import java.time.Instant;
+
+/**
+ * A stored account. {@code passwordHash} is empty for accounts that sign in through an identity
+ * provider.
+ */
+@MappedEntity("users")
+public record UserAccount(
+    @Id @GeneratedValue @Nullable Long id,
+    String username,
+    @Nullable String passwordHash,
+    @MappedProperty("is_admin") boolean admin,
+    String authSource,
+    Instant createdAt) {
+
+  public UserName name() {
+    return new UserName(username);
+  }
+}

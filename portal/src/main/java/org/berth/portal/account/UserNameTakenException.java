@@ -1,0 +1,9 @@
+package org.berth.portal.account;
+
+/** Somebody already has this user name. */
+public class UserNameTakenException extends AccountException {
+
+  public UserNameTakenException(UserName name) {
+    super("The user name " + name + " is taken. Choose another.");
+  }
+}

@@ -1,0 +1,107 @@
+package org.berth.portal.web;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import org.berth.portal.account.AccountException;
+import org.berth.portal.auth.Csrf;
+import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.auth.NewToken;
+import org.berth.portal.auth.TokenService;
+import org.berth.portal.auth.TokenSummary;
+
+/** The account page: personal API tokens, created (shown once) and revoked. */
+@Hidden
+@Controller("/account")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class AccountController {
+
+  private final TokenService tokens;
+  private final Csrf csrf;
+
+  AccountController(TokenService tokens, Csrf csrf) {
+    this.tokens = tokens;
+    this.csrf = csrf;
+  }
+
+  @Get(produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> page(Authentication authentication) {
+    CurrentUser user = CurrentUser.of(authentication);
+    return render(HttpStatus.OK, user, Pages.model(user));
+  }
+
+  @Post(value = "/tokens", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> create(
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
+    CurrentUser user = checked(request, authentication, form);
+    Map<String, Object> model = Pages.model(user);
+    try {
+      NewToken token = tokens.create(user.id(), form.get("name"));
+      model.put("newToken", token);
+      return render(HttpStatus.CREATED, user, model);
+    } catch (AccountException e) {
+      model.put("error", e.getMessage());
+      return render(HttpStatus.BAD_REQUEST, user, model);
+    }
+  }
+
+  @Post(value = "/tokens/{id}/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> revoke(
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable long id,
+      @Body Map<String, String> form) {
+    CurrentUser user = checked(request, authentication, form);
+    if (!tokens.revoke(user.id(), id)) {
+      return Pages.error(HttpStatus.NOT_FOUND, "You have no such token.", user);
+    }
+    return Pages.redirect("/account?revoked=" + id);
+  }
+
+  private CurrentUser checked(
+      HttpRequest<?> request, Authentication authentication, Map<String, String> form) {
+    CurrentUser user = CurrentUser.of(authentication);
+    if (!csrf.valid(user, request, form.get(Csrf.FIELD))) {
+      throw new CsrfRejectedException();
+    }
+    return user;
+  }
+
+  /** A token as the page shows it, with dates in UTC. */
+  record TokenRow(long id, String name, String created, String lastUsed) {
+
+    private static final DateTimeFormatter FORMAT =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    static TokenRow of(TokenSummary t) {
+      return new TokenRow(
+          t.id(),
+          t.name(),
+          FORMAT.format(t.createdAt()),
+          t.lastUsedAt() == null ? "never" : FORMAT.format(t.lastUsedAt()));
+    }
+  }
+
+  private MutableHttpResponse<?> render(
+      HttpStatus status, CurrentUser user, Map<String, Object> model) {
+    model.put("tokens", tokens.list(user.id()).stream().map(TokenRow::of).toList());
+    return Pages.page(status, "account", model);
+  }
+}

@@ -1,0 +1,132 @@
+package org.berth.portal.web;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.util.Map;
+import java.util.Optional;
+import org.berth.portal.account.AccountException;
+import org.berth.portal.account.AccountService;
+import org.berth.portal.account.AccountsConfiguration;
+import org.berth.portal.account.UserAccount;
+import org.berth.portal.account.UserNameTakenException;
+import org.berth.portal.auth.Csrf;
+import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.auth.SessionService;
+
+/** Sign-up, sign-in and sign-out pages for local accounts. */
+@Hidden
+@Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class AuthController {
+
+  private final AccountService accounts;
+  private final AccountsConfiguration config;
+  private final SessionService sessions;
+  private final Csrf csrf;
+
+  AuthController(
+      AccountService accounts, AccountsConfiguration config, SessionService sessions, Csrf csrf) {
+    this.accounts = accounts;
+    this.config = config;
+    this.sessions = sessions;
+    this.csrf = csrf;
+  }
+
+  @Get(value = "/login", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> loginPage(
+      HttpRequest<?> request,
+      @Nullable @QueryValue String registered,
+      @Nullable @QueryValue String signedout) {
+    if (sessions.find(request).isPresent()) {
+      return Pages.redirect("/");
+    }
+    Map<String, Object> model = Pages.model(null);
+    if (registered != null) {
+      model.put("notice", "Account created. Sign in with your new user name and password.");
+    } else if (signedout != null) {
+      model.put("notice", "You are signed out.");
+    }
+    return anonymousForm(request, HttpStatus.OK, "login", model);
+  }
+
+  @Post(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> login(HttpRequest<?> request, @Body Map<String, String> form) {
+    if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
+      throw new CsrfRejectedException();
+    }
+    Optional<UserAccount> user = accounts.authenticate(form.get("username"), form.get("password"));
+    if (user.isEmpty()) {
+      Map<String, Object> model = Pages.model(null);
+      model.put("error", "Wrong user name or password.");
+      model.put("username", form.get("username"));
+      return anonymousForm(request, HttpStatus.UNAUTHORIZED, "login", model);
+    }
+    return Pages.redirect("/").cookie(sessions.start(user.get()));
+  }
+
+  @Get(value = "/signup", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> signupPage(HttpRequest<?> request) {
+    Map<String, Object> model = Pages.model(null);
+    if (!config.isSignupEnabled()) {
+      return Pages.error(
+          HttpStatus.NOT_FOUND,
+          "Sign-up is turned off on this Berth. Ask an administrator for an account.",
+          null);
+    }
+    return anonymousForm(request, HttpStatus.OK, "signup", model);
+  }
+
+  @Post(value = "/signup", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> signup(HttpRequest<?> request, @Body Map<String, String> form) {
+    if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
+      throw new CsrfRejectedException();
+    }
+    try {
+      accounts.signUp(form.get("username"), form.get("password"));
+      return Pages.redirect("/login?registered=1");
+    } catch (AccountException e) {
+      Map<String, Object> model = Pages.model(null);
+      model.put("error", e.getMessage());
+      model.put("username", form.get("username"));
+      HttpStatus status =
+          e instanceof UserNameTakenException ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
+      return anonymousForm(request, status, "signup", model);
+    }
+  }
+
+  @Secured(SecurityRule.IS_AUTHENTICATED)
+  @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> logout(
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
+    if (!csrf.valid(CurrentUser.of(authentication), request, form.get(Csrf.FIELD))) {
+      throw new CsrfRejectedException();
+    }
+    return Pages.redirect("/login?signedout=1").cookie(sessions.end(request));
+  }
+
+  private MutableHttpResponse<?> anonymousForm(
+      HttpRequest<?> request, HttpStatus status, String view, Map<String, Object> model) {
+    Csrf.AnonymousToken token = csrf.anonymousToken(request);
+    model.put("csrf", token.value());
+    model.put("signupEnabled", config.isSignupEnabled());
+    MutableHttpResponse<?> response = Pages.page(status, view, model);
+    token.cookie().ifPresent(response::cookie);
+    return response;
+  }
+}

@@ -1,0 +1,89 @@
+package org.berth.portal.web;
+
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.security.authentication.AuthorizationException;
+import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.berth.portal.account.AccountException;
+import org.berth.portal.account.UserNameTakenException;
+import org.berth.portal.auth.CsrfRejectedException;
+
+/**
+ * Maps Berth's exceptions to HTTP in one place: JSON {@link ApiError} for {@code /api/}, pages for
+ * the rest.
+ */
+final class ErrorHandlers {
+
+  private ErrorHandlers() {}
+
+  /** The body of every API error. */
+  @Serdeable
+  record ApiError(int status, String error) {
+
+    static HttpResponse<ApiError> of(HttpStatus status, String message) {
+      return HttpResponse.status(status).body(new ApiError(status.getCode(), message));
+    }
+  }
+
+  /**
+   * Not signed in: pages redirect to sign-in, the API answers 401 with a Bearer challenge. Signed
+   * in but not allowed: 403.
+   */
+  @Produces
+  @Singleton
+  @Replaces(DefaultAuthorizationExceptionHandler.class)
+  @Requires(classes = {AuthorizationException.class, ExceptionHandler.class})
+  static class Authorization implements ExceptionHandler<AuthorizationException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
+      boolean anonymous = exception.isForbidden() == false;
+      if (Pages.isApi(request)) {
+        return anonymous
+            ? ApiError.of(HttpStatus.UNAUTHORIZED, "Sign in, or send a valid API token.")
+                .toMutableResponse()
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"berth\"")
+            : ApiError.of(HttpStatus.FORBIDDEN, "You may not do this.");
+      }
+      return anonymous
+          ? Pages.redirect("/login")
+          : Pages.error(HttpStatus.FORBIDDEN, "You may not open this page.", null);
+    }
+  }
+
+  @Produces
+  @Singleton
+  static class Csrf implements ExceptionHandler<CsrfRejectedException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, CsrfRejectedException exception) {
+      return Pages.isApi(request)
+          ? ApiError.of(HttpStatus.FORBIDDEN, exception.getMessage())
+          : Pages.error(HttpStatus.FORBIDDEN, exception.getMessage(), null);
+    }
+  }
+
+  @Produces
+  @Singleton
+  static class Account implements ExceptionHandler<AccountException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, AccountException exception) {
+      HttpStatus status =
+          exception instanceof UserNameTakenException
+              ? HttpStatus.CONFLICT
+              : HttpStatus.BAD_REQUEST;
+      return Pages.isApi(request)
+          ? ApiError.of(status, exception.getMessage())
+          : Pages.error(status, exception.getMessage(), null);
+    }
+  }
+}

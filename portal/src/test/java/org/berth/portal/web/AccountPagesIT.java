@@ -1,0 +1,207 @@
+package org.berth.portal.web;
+
+import static org.berth.portal.support.Accounts.PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.berth.portal.account.UserRepository;
+import org.berth.portal.support.Accounts;
+import org.berth.portal.support.Browserless;
+import org.berth.portal.support.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Sign-up, sign-in and sign-out pages against the real PostgreSQL. */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountPagesIT implements TestPropertyProvider {
+
+  @Inject EmbeddedServer server;
+  @Inject UserRepository users;
+
+  private Browserless browser;
+
+  @Override
+  public Map<String, String> getProperties() {
+    return TestDatabases.postgres();
+  }
+
+  @BeforeEach
+  void newBrowser() {
+    browser = new Browserless(server.getURI());
+  }
+
+  @Test
+  void signUpThenSignInShowsTheLaunchForm() {
+    String name = Accounts.uniqueName("ada");
+    HttpResponse<String> signup =
+        browser.submit("/signup", "/signup", Map.of("username", name, "password", PASSWORD));
+    assertEquals(303, signup.statusCode());
+    assertEquals("/login?registered=1", signup.headers().firstValue("Location").orElseThrow());
+    assertTrue(browser.get("/login?registered=1").body().contains("Account created"));
+
+    HttpResponse<String> login =
+        browser.submit("/login", "/login", Map.of("username", name, "password", PASSWORD));
+    assertEquals(303, login.statusCode());
+    assertEquals("/", login.headers().firstValue("Location").orElseThrow());
+
+    HttpResponse<String> home = browser.get("/");
+    assertEquals(200, home.statusCode());
+    assertTrue(home.body().contains("id=\"launch-form\""));
+    assertTrue(home.body().contains("<span id=\"current-user\">" + name + "</span>"));
+    for (String field :
+        new String[] {
+          "repo",
+          "ref",
+          "name",
+          "mounts",
+          "collaborators",
+          "public",
+          "credentials",
+          "memory",
+          "cpus",
+          "idleTimeout",
+          "path"
+        }) {
+      assertTrue(home.body().contains("name=\"" + field + "\""), "launch form lacks " + field);
+    }
+  }
+
+  @Test
+  void takenUserNameIsRefusedWithConflictAndKeepsTheFirstAccount() {
+    String name = Accounts.uniqueName("taken");
+    Accounts.signUp(browser, name);
+    String firstHash = users.findByUsername(name).orElseThrow().passwordHash();
+
+    HttpResponse<String> again =
+        new Browserless(server.getURI())
+            .submit("/signup", "/signup", Map.of("username", name, "password", "another-pass-1"));
+    assertEquals(409, again.statusCode());
+    assertTrue(again.body().contains("is taken"));
+    assertEquals(firstHash, users.findByUsername(name).orElseThrow().passwordHash());
+  }
+
+  @Test
+  void malformedUserNamesAreRefusedAndCreateNothing() {
+    for (String bad : new String[] {"Bad-Name", "../x", "a$b", "x_y", "-lead", "9nine"}) {
+      HttpResponse<String> r =
+          browser.submit("/signup", "/signup", Map.of("username", bad, "password", PASSWORD));
+      assertEquals(400, r.statusCode(), bad);
+      assertTrue(r.body().contains("class=\"error\""), bad);
+      assertFalse(users.existsByUsername(bad), bad);
+      assertFalse(users.existsByUsername(bad.toLowerCase()), bad);
+    }
+  }
+
+  @Test
+  void shortPasswordIsRefusedAndCreatesNothing() {
+    String name = Accounts.uniqueName("short");
+    HttpResponse<String> r =
+        browser.submit("/signup", "/signup", Map.of("username", name, "password", "1234567"));
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("at least 8 characters"));
+    assertFalse(users.existsByUsername(name));
+  }
+
+  @Test
+  void wrongPasswordIsRefusedAndStartsNoSession() {
+    String name = Accounts.uniqueName("wrong");
+    Accounts.signUp(browser, name);
+    HttpResponse<String> r =
+        browser.submit("/login", "/login", Map.of("username", name, "password", "not-my-pass"));
+    assertEquals(401, r.statusCode());
+    assertTrue(r.body().contains("Wrong user name or password."));
+    assertTrue(browser.cookie("berth_session").isEmpty());
+    assertEquals(303, browser.get("/").statusCode());
+  }
+
+  @Test
+  void unknownUserGetsTheSameAnswerAsAWrongPassword() {
+    HttpResponse<String> r =
+        browser.submit(
+            "/login",
+            "/login",
+            Map.of("username", Accounts.uniqueName("ghost"), "password", PASSWORD));
+    assertEquals(401, r.statusCode());
+    assertTrue(r.body().contains("Wrong user name or password."));
+  }
+
+  @Test
+  void formsWithoutTheRightCsrfTokenAreRefusedAndChangeNothing() {
+    String name = Accounts.uniqueName("csrf");
+    browser.get("/signup");
+    HttpResponse<String> missing =
+        browser.postForm("/signup", Map.of("username", name, "password", PASSWORD));
+    assertEquals(403, missing.statusCode());
+    assertTrue(missing.body().contains("Reload the page"));
+    HttpResponse<String> wrong =
+        browser.postForm(
+            "/signup", Map.of("username", name, "password", PASSWORD, "_csrf", "x".repeat(43)));
+    assertEquals(403, wrong.statusCode());
+    assertFalse(users.existsByUsername(name));
+
+    Accounts.signUp(browser, name);
+    HttpResponse<String> login =
+        browser.postForm("/login", Map.of("username", name, "password", PASSWORD));
+    assertEquals(403, login.statusCode());
+    assertTrue(browser.cookie("berth_session").isEmpty());
+
+    Accounts.signIn(browser, name);
+    HttpResponse<String> token = browser.postForm("/account/tokens", Map.of("name", "laptop"));
+    assertEquals(403, token.statusCode());
+    assertFalse(browser.get("/account").body().contains("class=\"token-row\""));
+
+    HttpResponse<String> logout = browser.postForm("/logout", Map.of("_csrf", "forged"));
+    assertEquals(403, logout.statusCode());
+    assertEquals(200, browser.get("/").statusCode(), "a forged sign-out must not end the session");
+  }
+
+  @Test
+  void signOutEndsTheSessionEvenForACopiedCookie() {
+    Accounts.signedIn(browser, "leave");
+    String stolen = browser.cookie("berth_session").orElseThrow();
+
+    HttpResponse<String> out = browser.submit("/", "/logout", Map.of());
+    assertEquals(303, out.statusCode());
+    assertEquals("/login?signedout=1", out.headers().firstValue("Location").orElseThrow());
+    assertEquals(303, browser.get("/").statusCode());
+
+    Browserless replay = new Browserless(server.getURI());
+    HttpResponse<String> withOldCookie =
+        replay.json("GET", "/api/v1/me", null, Map.of("Cookie", "berth_session=" + stolen));
+    assertEquals(401, withOldCookie.statusCode());
+  }
+
+  @Test
+  void signedOutVisitorsAreSentToSignIn() {
+    for (String page : new String[] {"/", "/account", "/servers"}) {
+      HttpResponse<String> r = browser.get(page);
+      assertEquals(303, r.statusCode(), page);
+      assertEquals("/login", r.headers().firstValue("Location").orElseThrow(), page);
+    }
+  }
+
+  @Test
+  void sessionCookieIsHttpOnlyAndHostOnly() {
+    String name = Accounts.uniqueName("cookie");
+    Accounts.signUp(browser, name);
+    HttpResponse<String> login =
+        browser.submit("/login", "/login", Map.of("username", name, "password", PASSWORD));
+    String setCookie =
+        login.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("berth_session="))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(setCookie.contains("HTTPOnly") || setCookie.contains("HttpOnly"), setCookie);
+    assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
+    assertFalse(setCookie.toLowerCase().contains("domain="), setCookie);
+  }
+}
