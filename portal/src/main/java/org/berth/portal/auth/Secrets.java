@@ -8,20 +8,20 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random secrets and their stored form. Only hashes of sessions and tokens are stored. */
-final class Secrets {
+public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Secrets() {}
 
   /** 32 random bytes, URL-safe Base64 without padding (43 characters). */
-  static String random() {
+  public static String random() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static String sha256(String value) {
+  public static String sha256(String value) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
@@ -31,7 +31,7 @@ final class Secrets {
   }
 
   /** Compares in constant time, so that timing does not reveal how much of a token matched. */
-  static boolean same(String a, String b) {
+  public static boolean same(String a, String b) {
     return a != null
         && b != null
         && MessageDigest.isEqual(

@@ -1,0 +1,223 @@
+package org.berth.portal.proxy;
+
+import static org.berth.portal.support.Accounts.PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import org.berth.portal.support.Accounts;
+import org.berth.portal.support.Browserless;
+import org.berth.portal.support.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The proxy to servers' own origins, in front of a real HTTP and WebSocket server on loopback: who
+ * gets through, what the server receives, and WebSocket traffic.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerOriginProxyIT implements TestPropertyProvider {
+
+  private static final String SERVER_TOKEN = "server-secret-token";
+
+  @Inject EmbeddedServer portal;
+  @Inject ServerOriginProxy proxy;
+  @Inject ServerDirectory directory;
+  @Inject OriginAccess access;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private EchoServer backend;
+  private String owner;
+  private String stranger;
+  private String serverId;
+
+  @Override
+  public Map<String, String> getProperties() {
+    Map<String, String> p = TestDatabases.h2();
+    p.put("berth.proxy.port", "0");
+    return p;
+  }
+
+  @BeforeAll
+  void startBackendAndUsers() throws Exception {
+    if (!"host".equals(System.getProperty("jdk.httpclient.allowRestrictedHeaders"))) {
+      throw new IllegalStateException(
+          "Run with -Djdk.httpclient.allowRestrictedHeaders=host (set in portal/pom.xml).");
+    }
+    backend = new EchoServer();
+    owner = Accounts.signedIn(new Browserless(portal.getURI()), "owner");
+    stranger = Accounts.signedIn(new Browserless(portal.getURI()), "stranger");
+    serverId = "s" + Long.toString(System.nanoTime(), 36);
+    directory.register(
+        new ServerRoute(serverId, owner, Set.of(), "127.0.0.1", backend.port(), SERVER_TOKEN));
+  }
+
+  @AfterAll
+  void stopBackend() {
+    backend.close();
+  }
+
+  @Test
+  void handoffSignsTheOwnerInAndRequestsCarryTheServerTokenNotBerthCookies() throws Exception {
+    String cookie = handoff(owner, serverId, "/user/x/tree");
+
+    HttpResponse<String> r =
+        get(serverId, "/user/x/api/contents", "berth_session=portal-secret; _xsrf=abc; " + cookie);
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("path=/user/x/api/contents"));
+    assertTrue(r.body().contains("authorization=token " + SERVER_TOKEN));
+    assertTrue(r.body().contains("cookie=_xsrf=abc"), r.body());
+    assertFalse(r.body().contains("berth_"), "Berth's cookies must never reach a server");
+    assertTrue(directory.lastActivity(serverId).isPresent());
+  }
+
+  @Test
+  void aHandoffLinkWorksOnceAndOnlyForItsServer() throws Exception {
+    String link = access.handoffLink(owner, serverId, "/");
+    String pathAndQuery = link.substring(link.indexOf("/_berth"));
+    assertEquals(303, get(serverId, pathAndQuery, null).statusCode());
+    HttpResponse<String> again = get(serverId, pathAndQuery, null);
+    assertEquals(403, again.statusCode());
+    assertTrue(again.body().contains("used or has expired"));
+
+    String other = access.handoffLink(owner, serverId, "/");
+    assertEquals(
+        403, get("zz" + serverId, other.substring(other.indexOf("/_berth")), null).statusCode());
+  }
+
+  @Test
+  void handoffNeverRedirectsOffTheOrigin() throws Exception {
+    String link = access.handoffLink(owner, serverId, "//evil.example/x");
+    HttpResponse<String> r = get(serverId, link.substring(link.indexOf("/_berth")), null);
+    assertEquals("/", r.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void strangersAndAnonymousVisitorsSeeNoServer() throws Exception {
+    assertEquals(404, get(serverId, "/", null).statusCode());
+    assertEquals(404, get(serverId, "/", "berth_origin=forged-value").statusCode());
+    // The portal's own session cookie is no key to a server's origin.
+    Browserless ownerBrowser = new Browserless(portal.getURI());
+    Accounts.signIn(ownerBrowser, owner);
+    String session = ownerBrowser.cookie("berth_session").orElseThrow();
+    assertEquals(404, get(serverId, "/", "berth_session=" + session).statusCode());
+
+    // A stranger's hand-off for this server does not admit them.
+    String strangerCookie = handoff(stranger, serverId, "/");
+    HttpResponse<String> r = get(serverId, "/", strangerCookie);
+    assertEquals(404, r.statusCode());
+    assertFalse(r.body().contains("path="), "nothing may reach the server");
+
+    // The owner's cookie for this server is no key to another server.
+    String other = "o" + Long.toString(System.nanoTime(), 36);
+    directory.register(
+        new ServerRoute(other, stranger, Set.of(), "127.0.0.1", backend.port(), "t"));
+    assertEquals(404, get(other, "/", handoff(owner, serverId, "/")).statusCode());
+    directory.unregister(other);
+  }
+
+  @Test
+  void scriptsComeInWithTheirApiTokenAndOthersAreForbidden() throws Exception {
+    String ownerToken = apiToken(owner);
+    HttpResponse<String> ok = get(serverId, "/api/status", null, "Bearer " + ownerToken);
+    assertEquals(200, ok.statusCode());
+    assertTrue(ok.body().contains("authorization=token " + SERVER_TOKEN));
+    assertEquals(200, get(serverId, "/api/status", null, "token " + ownerToken).statusCode());
+
+    HttpResponse<String> forbidden =
+        get(serverId, "/api/status", null, "Bearer " + apiToken(stranger));
+    assertEquals(403, forbidden.statusCode());
+    assertEquals(
+        404, get(serverId, "/api/status", null, "Bearer berth_" + "x".repeat(43)).statusCode());
+  }
+
+  @Test
+  void hostsThatAreNotServerOriginsAreRefused() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/")).build();
+    assertEquals(404, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
+  void webSocketTrafficFlowsThroughForTheOwnerOnly() throws Exception {
+    String cookie = handoff(owner, serverId, "/");
+    try (RawWebSocket ws = new RawWebSocket(proxy.port(), host(serverId), "/ws", cookie)) {
+      assertTrue(ws.handshakeStatus.contains("101"), ws.handshakeStatus);
+      for (int i = 0; i < 3; i++) {
+        ws.sendText("ping " + i);
+        assertEquals("echo:ping " + i, ws.readText());
+      }
+    }
+    try (RawWebSocket ws = new RawWebSocket(proxy.port(), host(serverId), "/ws", null)) {
+      assertTrue(ws.handshakeStatus.contains("404"), ws.handshakeStatus);
+    }
+  }
+
+  @Test
+  void aStoppedServerGivesAClearBadGateway() throws Exception {
+    String gone = "g" + Long.toString(System.nanoTime(), 36);
+    int freePort;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      freePort = s.getLocalPort();
+    }
+    directory.register(new ServerRoute(gone, owner, Set.of(), "127.0.0.1", freePort, "t"));
+    HttpResponse<String> r = get(gone, "/", handoff(owner, gone, "/"));
+    assertEquals(502, r.statusCode());
+    assertTrue(r.body().contains("not answering"));
+    directory.unregister(gone);
+  }
+
+  private String host(String id) {
+    return id + ".localhost:" + proxy.port();
+  }
+
+  /** Follows a hand-off link as a browser would; returns the origin cookie it set. */
+  private String handoff(String user, String id, String next) throws Exception {
+    String link = access.handoffLink(user, id, next);
+    assertTrue(link.startsWith("http://" + host(id) + "/_berth/handoff?code="), link);
+    HttpResponse<String> r = get(id, link.substring(link.indexOf("/_berth")), null);
+    assertEquals(303, r.statusCode());
+    assertEquals(next, r.headers().firstValue("Location").orElseThrow());
+    String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.contains("HTTPOnly") || setCookie.contains("HttpOnly"), setCookie);
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  private String apiToken(String user) {
+    HttpResponse<String> r =
+        new Browserless(portal.getURI())
+            .json("POST", "/api/v1/tokens", "{\"name\":\"p\"}", Browserless.basic(user, PASSWORD));
+    return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+  }
+
+  private HttpResponse<String> get(String id, String path, String cookie) throws Exception {
+    return get(id, path, cookie, null);
+  }
+
+  private HttpResponse<String> get(String id, String path, String cookie, String authorization)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + path))
+            .header("Host", host(id));
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
