@@ -140,6 +140,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
     Map<String, String> env = builder.environment();
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
+    // Servers' origins on a free port too, so a Berth already running here does not collide.
+    env.put("BERTH_PROXY_PORT", "0");
     env.put("BERTH_DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
     TreeSet<String> passed = new TreeSet<>();

@@ -15,9 +15,12 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CsrfRejectedException;
@@ -33,8 +36,13 @@ import org.berth.portal.auth.TokenSummary;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AccountController {
 
+  private static final Duration FLASH_TTL = Duration.ofMinutes(5);
+
   private final TokenService tokens;
   private final Csrf csrf;
+
+  /** Tokens just created, by the creating session's CSRF token (unique per session). */
+  private final Map<String, NewToken> justCreated = new ConcurrentHashMap<>();
 
   AccountController(TokenService tokens, Csrf csrf) {
     this.tokens = tokens;
@@ -44,7 +52,13 @@ class AccountController {
   @Get(produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> page(Authentication authentication) {
     CurrentUser user = CurrentUser.of(authentication);
-    return render(HttpStatus.OK, user, Pages.model(user));
+    Map<String, Object> model = Pages.model(user);
+    // Shown on the one page view that follows its creation, never again.
+    NewToken created = justCreated.remove(user.csrfToken());
+    if (created != null && created.createdAt().isAfter(Instant.now().minus(FLASH_TTL))) {
+      model.put("newToken", created);
+    }
+    return render(HttpStatus.OK, user, model);
   }
 
   @Post(value = "/tokens", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -53,9 +67,9 @@ class AccountController {
     CurrentUser user = checked(request, authentication, form);
     Map<String, Object> model = Pages.model(user);
     try {
-      NewToken token = tokens.create(user.id(), form.get("name"));
-      model.put("newToken", token);
-      return render(HttpStatus.CREATED, user, model);
+      justCreated.put(user.csrfToken(), tokens.create(user.id(), form.get("name")));
+      // Post/redirect/get: reloading the page must not create a second token.
+      return Pages.redirect("/account");
     } catch (AccountException e) {
       model.put("error", e.getMessage());
       return render(HttpStatus.BAD_REQUEST, user, model);

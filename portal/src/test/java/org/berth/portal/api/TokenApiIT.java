@@ -154,9 +154,11 @@ class TokenApiIT implements TestPropertyProvider {
   void accountPageShowsANewTokenOnceAndRevokesIt() {
     HttpResponse<String> created =
         browser.submit("/account", "/account/tokens", Map.of("name", "laptop"));
-    assertEquals(201, created.statusCode());
-    Matcher m = Pattern.compile("id=\"new-token\">(berth_[^<]+)<").matcher(created.body());
-    assertTrue(m.find(), created.body());
+    assertEquals(303, created.statusCode());
+    assertEquals("/account", created.headers().firstValue("Location").orElseThrow());
+    String shown = browser.get("/account").body();
+    Matcher m = Pattern.compile("id=\"new-token\">(berth_[^<]+)<").matcher(shown);
+    assertTrue(m.find(), shown);
     String token = m.group(1);
     assertEquals(200, anonymous().json("GET", "/api/v1/me", null, bearer(token)).statusCode());
 

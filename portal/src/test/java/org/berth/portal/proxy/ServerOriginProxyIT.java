@@ -47,7 +47,6 @@ class ServerOriginProxyIT implements TestPropertyProvider {
   @Override
   public Map<String, String> getProperties() {
     Map<String, String> p = TestDatabases.h2();
-    p.put("berth.proxy.port", "0");
     return p;
   }
 

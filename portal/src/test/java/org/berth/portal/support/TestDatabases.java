@@ -36,6 +36,7 @@ public final class TestDatabases {
       throw new UncheckedIOException(e);
     }
     p.put("micronaut.server.port", "-1");
+    p.put("berth.proxy.port", "0");
     p.put("berth.accounts.bcrypt-cost", "4");
     return p;
   }
