@@ -45,7 +45,7 @@ final class ErrorHandlers {
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
-      boolean anonymous = exception.isForbidden() == false;
+      boolean anonymous = !exception.isForbidden();
       if (Pages.isApi(request)) {
         return anonymous
             ? ApiError.of(HttpStatus.UNAUTHORIZED, "Sign in, or send a valid API token.")

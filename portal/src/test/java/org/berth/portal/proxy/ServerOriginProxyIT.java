@@ -46,8 +46,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.h2();
-    return p;
+    return TestDatabases.h2();
   }
 
   @BeforeAll
