@@ -27,6 +27,7 @@ import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.SessionService;
+import org.berth.portal.proxy.OriginAccess;
 
 /** Sign-up, sign-in and sign-out pages for local accounts. */
 @Hidden
@@ -39,9 +40,15 @@ class AuthController {
   private final AccountsConfiguration config;
   private final SessionService sessions;
   private final Csrf csrf;
+  private final OriginAccess origins;
 
   AuthController(
-      AccountService accounts, AccountsConfiguration config, SessionService sessions, Csrf csrf) {
+      AccountService accounts,
+      AccountsConfiguration config,
+      SessionService sessions,
+      Csrf csrf,
+      OriginAccess origins) {
+    this.origins = origins;
     this.accounts = accounts;
     this.config = config;
     this.sessions = sessions;
@@ -114,9 +121,12 @@ class AuthController {
   @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED)
   MutableHttpResponse<?> logout(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
-    if (!csrf.valid(CurrentUser.of(authentication), request, form.get(Csrf.FIELD))) {
+    CurrentUser user = CurrentUser.of(authentication);
+    if (!csrf.valid(user, request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
     }
+    // Signing out of Berth also closes the doors it opened on the user's servers.
+    origins.revokeUser(user.username());
     return Pages.redirect("/login?signedout=1").cookie(sessions.end(request));
   }
 

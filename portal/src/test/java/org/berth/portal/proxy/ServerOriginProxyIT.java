@@ -83,6 +83,20 @@ class ServerOriginProxyIT implements TestPropertyProvider {
   }
 
   @Test
+  void signingOutOfBerthClosesTheServersOrigin() throws Exception {
+    Browserless browser = new Browserless(portal.getURI());
+    String user = Accounts.signedIn(browser, "leaver");
+    String id = "l" + Long.toString(System.nanoTime(), 36);
+    directory.register(new ServerRoute(id, user, Set.of(), "127.0.0.1", backend.port(), "t"));
+    String cookie = handoff(user, id, "/");
+    assertEquals(200, get(id, "/", cookie).statusCode());
+
+    assertEquals(303, browser.submit("/", "/logout", Map.of()).statusCode());
+    assertEquals(404, get(id, "/", cookie).statusCode());
+    directory.unregister(id);
+  }
+
+  @Test
   void aHandoffLinkWorksOnceAndOnlyForItsServer() throws Exception {
     String link = access.handoffLink(owner, serverId, "/");
     String pathAndQuery = link.substring(link.indexOf("/_berth"));
