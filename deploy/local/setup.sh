@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Makes this machine ready for Berth: a Docker engine, a registry on 127.0.0.1:5000 and the base
+# images made here from Debian packages. With --for-tests also PostgreSQL and Chromium.
+# Idempotent: a second run reuses everything and takes seconds.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+FOR_TESTS=""
+[[ ${1:-} == --for-tests ]] && FOR_TESTS=1
+
+ensure_engine() {
+  if docker info >/dev/null 2>&1; then
+    log "Docker engine answers ($(docker info -f '{{.ServerVersion}}'))"
+    return
+  fi
+  apt_install docker.io
+  if ! pid_alive "$BERTH_DATA_DIR/dockerd.pid"; then
+    log "starting dockerd (log: $BERTH_LOG_DIR/dockerd.log)"
+    setsid nohup dockerd >"$BERTH_LOG_DIR/dockerd.log" 2>&1 </dev/null &
+    echo $! >"$BERTH_DATA_DIR/dockerd.pid"
+  fi
+  wait_for 60 "Docker engine" docker info \
+    || die "the Docker engine did not answer within 60 s; see $BERTH_LOG_DIR/dockerd.log"
+}
+
+registry_answers() { curl -fs -o /dev/null "http://$BERTH_REGISTRY/v2/"; }
+
+ensure_registry() {
+  if registry_answers; then
+    log "registry answers on $BERTH_REGISTRY"
+    return
+  fi
+  apt_install docker-registry curl
+  mkdir -p "$BERTH_DATA_DIR/registry"
+  cat >"$BERTH_DATA_DIR/registry.yml" <<YML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $BERTH_DATA_DIR/registry
+  delete:
+    enabled: true
+http:
+  addr: $BERTH_REGISTRY
+YML
+  log "starting the registry on $BERTH_REGISTRY (log: $BERTH_LOG_DIR/registry.log)"
+  setsid nohup docker-registry serve "$BERTH_DATA_DIR/registry.yml" \
+    >"$BERTH_LOG_DIR/registry.log" 2>&1 </dev/null &
+  echo $! >"$BERTH_DATA_DIR/registry.pid"
+  wait_for 30 "registry" registry_answers \
+    || die "the registry did not answer on $BERTH_REGISTRY; see $BERTH_LOG_DIR/registry.log (is the port taken?)"
+}
+
+# The Debian mirror this machine's apt uses; the base images use the same one.
+debian_mirror() {
+  local m
+  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v security | head -n1 || true)
+  [[ -n $m ]] || m=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+    | awk '$3 ~ /^bookworm$/ {print $2}' | head -n1 || true)
+  [[ -n $m ]] || die "found no Debian mirror in /etc/apt; set BERTH_DEBIAN_MIRROR"
+  echo "${BERTH_DEBIAN_MIRROR:-$m}"
+}
+
+recipe_version() { (cd "$REPO_ROOT/deploy/images/$1" && cat $(ls | sort) "${@:2}") | sha256sum | cut -c1-12; }
+
+in_registry() {
+  local name=${1%:*} tag=${1##*:}
+  name=${name#"$BERTH_REGISTRY"/}
+  curl -fs -o /dev/null -I \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://$BERTH_REGISTRY/v2/$name/manifests/$tag"
+}
+
+# ensure_image IMAGE BUILD-FUNCTION: reuse the image if the engine or the registry has it.
+ensure_image() {
+  local image=$1 build=$2
+  if docker image inspect "$image" >/dev/null 2>&1; then
+    log "reusing $image"
+  elif in_registry "$image"; then
+    log "pulling $image from the local registry"
+    docker pull -q "$image" >/dev/null
+  else
+    log "building $image"
+    "$build" "$image"
+  fi
+  in_registry "$image" || docker push -q "$image" >/dev/null
+}
+
+build_debian_base() {
+  apt_install debootstrap
+  local root
+  root=$(mktemp -d "$BERTH_DATA_DIR/debootstrap.XXXXXX")
+  local mirror; mirror=$(debian_mirror)
+  log "debootstrap bookworm from $mirror (log: $BERTH_LOG_DIR/debootstrap.log)"
+  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$BERTH_LOG_DIR/debootstrap.log" 2>&1 \
+    || { rm -rf "$root"; die "debootstrap failed; see $BERTH_LOG_DIR/debootstrap.log"; }
+  printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" >"$root/etc/apt/sources.list"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" -c . | docker import - "$1" >/dev/null
+  rm -rf "$root"
+}
+
+build_jupyter_base() {
+  docker build -q --build-arg "BASE=$DEBIAN_BASE_IMAGE" -t "$1" "$REPO_ROOT/deploy/images/jupyter-base" \
+    >"$BERTH_LOG_DIR/jupyter-base-build.log" 2>&1 \
+    || die "building the Jupyter base failed; see $BERTH_LOG_DIR/jupyter-base-build.log"
+}
+
+ensure_base_images() {
+  local debian_version jupyter_version
+  debian_version=$(recipe_version debian-base)
+  jupyter_version=$(echo "$debian_version" | recipe_version jupyter-base -)
+  DEBIAN_BASE_IMAGE="$BERTH_REGISTRY/berth/debian-base:$debian_version"
+  JUPYTER_BASE_IMAGE="$BERTH_REGISTRY/berth/jupyter-base:$jupyter_version"
+  ensure_image "$DEBIAN_BASE_IMAGE" build_debian_base
+  ensure_image "$JUPYTER_BASE_IMAGE" build_jupyter_base
+}
+
+PG_USER=berth_test PG_PASSWORD=berth_test PG_DB=berth_test
+
+psql_as_postgres() { su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
+
+ensure_postgres() {
+  apt_install postgresql
+  local cluster pg_version pg_cluster pg_status
+  cluster=$(pg_lsclusters -h | head -n1)
+  if [[ -z $cluster ]]; then
+    pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n1)
+    pg_createcluster "$pg_version" main >/dev/null
+    cluster=$(pg_lsclusters -h | head -n1)
+  fi
+  read -r pg_version pg_cluster _ pg_status _ <<<"$cluster"
+  if [[ $pg_status != online* ]]; then
+    log "starting PostgreSQL $pg_version/$pg_cluster"
+    pg_ctlcluster "$pg_version" "$pg_cluster" start
+  fi
+  wait_for 30 "PostgreSQL" pg_isready -q -h 127.0.0.1 || die "PostgreSQL did not answer on 127.0.0.1:5432"
+  if [[ $(psql_as_postgres "SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'") != 1 ]]; then
+    psql_as_postgres "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'"
+  else
+    psql_as_postgres "ALTER ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'"
+  fi
+  if [[ $(psql_as_postgres "SELECT 1 FROM pg_database WHERE datname='$PG_DB'") != 1 ]]; then
+    psql_as_postgres "CREATE DATABASE $PG_DB OWNER $PG_USER"
+  fi
+  PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -U "$PG_USER" -d "$PG_DB" -qtAc 'SELECT 1' >/dev/null \
+    || die "cannot connect to PostgreSQL as $PG_USER over 127.0.0.1"
+  log "PostgreSQL database $PG_DB is ready"
+}
+
+ensure_chromium() {
+  apt_install chromium
+  log "$(chromium --version 2>/dev/null | head -n1)"
+}
+
+write_stack_env() {
+  {
+    echo "BERTH_REGISTRY=$BERTH_REGISTRY"
+    echo "BERTH_DEBIAN_BASE_IMAGE=$DEBIAN_BASE_IMAGE"
+    echo "BERTH_JUPYTER_BASE_IMAGE=$JUPYTER_BASE_IMAGE"
+    if [[ -n $FOR_TESTS ]]; then
+      echo "BERTH_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/$PG_DB"
+      echo "BERTH_TEST_POSTGRES_USER=$PG_USER"
+      echo "BERTH_TEST_POSTGRES_PASSWORD=$PG_PASSWORD"
+      echo "BERTH_CHROMIUM=/usr/bin/chromium"
+    fi
+  } >"$BERTH_DATA_DIR/stack.env.new"
+  mv "$BERTH_DATA_DIR/stack.env.new" "$BERTH_DATA_DIR/stack.env"
+}
+
+step engine ensure_engine
+step registry ensure_registry
+step base-images ensure_base_images
+if [[ -n $FOR_TESTS ]]; then
+  step postgresql ensure_postgres
+  step chromium ensure_chromium
+fi
+write_stack_env
+
+log "ready; addresses in $BERTH_DATA_DIR/stack.env"
+printf '  %s\n' "${STEP_TIMES[@]}"
