@@ -1,0 +1,363 @@
+package org.berth.launch.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchEvent.Phase;
+import org.berth.launch.LaunchEvent.PhaseChanged;
+import org.berth.launch.LaunchException;
+import org.berth.launch.LaunchHandle;
+import org.berth.launch.LaunchLimits;
+import org.berth.launch.LaunchRequest;
+import org.berth.launch.Launcher;
+import org.berth.launch.ServerStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs servers as containers of the local Docker engine, hardened: a non-root user, no new
+ * privileges, every capability dropped, pids, memory and CPU limits, no Docker socket, and the
+ * server's port published on 127.0.0.1 only. Each server keeps its home on a named volume of its
+ * own. Thread-safe.
+ */
+public final class DockerLauncher implements Launcher {
+
+  public static final String BACKEND = "docker";
+  public static final String LABEL_MANAGED = "org.berth.managed";
+  public static final String LABEL_INSTANCE = "org.berth.instance";
+  public static final String LABEL_OWNER = "org.berth.owner";
+  public static final String LABEL_SERVER = "org.berth.server";
+  public static final String LABEL_SERVER_ID = "org.berth.server-id";
+  public static final String LABEL_SPEC_HASH = "org.berth.spec-hash";
+  static final String CONTAINER = "container";
+  static final String HOME = "/home/jovyan";
+  static final String USER = "1000:100";
+  private static final int PORT = 8888;
+  private static final Logger LOG = LoggerFactory.getLogger(DockerLauncher.class);
+
+  private final DockerClient docker;
+  private final String instance;
+  private final LaunchLimits limits;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  public DockerLauncher(String dockerHost, String instance, LaunchLimits limits) {
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    this.docker =
+        DockerClientImpl.getInstance(
+            config,
+            new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .maxConnections(100)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(5))
+                .build());
+    this.instance = instance;
+    this.limits = limits;
+  }
+
+  /** The container and home volume names Berth uses for a server id. */
+  public static String containerName(String serverId) {
+    return "berth-" + serverId;
+  }
+
+  public static String homeVolume(String serverId) {
+    return "berth-home-" + serverId;
+  }
+
+  @Override
+  public LaunchHandle start(LaunchRequest request, Consumer<LaunchEvent> events) {
+    limits.check(request.resources());
+    events.accept(PhaseChanged.of(Phase.ALLOCATING, "Preparing " + request.name()));
+    try {
+      ensureImage(request.image());
+      String id = existingOrNew(request);
+      events.accept(PhaseChanged.of(Phase.STARTING, "Starting " + request.name()));
+      docker.startContainerCmd(id).exec();
+      int port = publishedPort(docker.inspectContainerCmd(id).exec());
+      events.accept(
+          PhaseChanged.of(
+              Phase.WAITING_FOR_SERVER, "Waiting for " + request.name() + " to answer"));
+      awaitReady(id, port, request, events);
+      events.accept(PhaseChanged.of(Phase.READY, request.name() + " is ready"));
+      return handle(id);
+    } catch (DockerException e) {
+      throw new LaunchException(
+          "The Docker engine refused to start " + request.name() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (e instanceof LaunchException) {
+        throw e;
+      }
+      throw new LaunchException.EngineUnavailable(
+          "The Docker engine cannot be reached: " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureImage(String image) {
+    try {
+      docker.inspectImageCmd(image).exec();
+      return;
+    } catch (NotFoundException e) {
+      // Only images of a registry on this machine are pulled; nothing else is reachable here.
+    }
+    if (image.startsWith("127.0.0.1:") || image.startsWith("localhost:")) {
+      try {
+        docker.pullImageCmd(image).start().awaitCompletion(5, TimeUnit.MINUTES);
+        docker.inspectImageCmd(image).exec();
+        return;
+      } catch (DockerException e) {
+        LOG.info("Pulling {} failed: {}", image, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    throw new LaunchException.ImageNotFound(image);
+  }
+
+  /** Reuses the server's container when its spec is unchanged, else creates it afresh. */
+  private String existingOrNew(LaunchRequest request) {
+    String name = containerName(request.serverId());
+    try {
+      InspectContainerResponse existing = docker.inspectContainerCmd(name).exec();
+      Map<String, String> labels = existing.getConfig().getLabels();
+      if (request.specHash().equals(labels.get(LABEL_SPEC_HASH))
+          && request.image().equals(existing.getConfig().getImage())) {
+        return existing.getId();
+      }
+      docker.removeContainerCmd(existing.getId()).withForce(true).exec();
+    } catch (NotFoundException e) {
+      // A new server.
+    }
+    return create(request, name);
+  }
+
+  private String create(LaunchRequest request, String name) {
+    Map<String, String> labels = new HashMap<>();
+    labels.put(LABEL_MANAGED, "true");
+    labels.put(LABEL_INSTANCE, instance);
+    labels.put(LABEL_OWNER, request.owner());
+    labels.put(LABEL_SERVER, request.name().value());
+    labels.put(LABEL_SERVER_ID, request.serverId());
+    labels.put(LABEL_SPEC_HASH, request.specHash());
+    String volume = homeVolume(request.serverId());
+    try {
+      docker.inspectVolumeCmd(volume).exec();
+    } catch (NotFoundException e) {
+      docker.createVolumeCmd().withName(volume).withLabels(labels).exec();
+    }
+    List<String> env = new ArrayList<>();
+    request.env().forEach((k, v) -> env.add(k + "=" + v));
+    env.add("JUPYTER_TOKEN=" + request.token());
+    env.add("JUPYTER_BASE_URL=" + request.baseUrl());
+    ExposedPort port = ExposedPort.tcp(PORT);
+    long nanoCpus = Math.round(request.resources().cpus() * 1_000_000_000L);
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port))
+            .withMemory(request.resources().memoryBytes())
+            .withMemorySwap(request.resources().memoryBytes())
+            .withNanoCPUs(nanoCpus)
+            .withPidsLimit(limits.pidsLimit())
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withBinds(new Bind(volume, new Volume(HOME)))
+            .withRestartPolicy(RestartPolicy.noRestart())
+            .withInit(false);
+    return docker
+        .createContainerCmd(request.image())
+        .withName(name)
+        .withUser(USER)
+        .withEnv(env)
+        .withLabels(labels)
+        .withExposedPorts(port)
+        .withHostConfig(host)
+        .exec()
+        .getId();
+  }
+
+  private void awaitReady(
+      String id, int port, LaunchRequest request, Consumer<LaunchEvent> events) {
+    URI status = URI.create("http://127.0.0.1:" + port + request.baseUrl() + "api/status");
+    Instant deadline = Instant.now().plus(limits.readinessTimeout());
+    String reason = "did not answer within " + limits.readinessTimeout().toSeconds() + " s";
+    while (Instant.now().isBefore(deadline)) {
+      if (answers(status, request.token())) {
+        return;
+      }
+      Boolean running = docker.inspectContainerCmd(id).exec().getState().getRunning();
+      if (!Boolean.TRUE.equals(running)) {
+        reason = "stopped while starting";
+        break;
+      }
+      sleep(Duration.ofMillis(50));
+    }
+    List<String> lastLines = lastLogLines(id, 20);
+    try {
+      docker.stopContainerCmd(id).withTimeout(2).exec();
+    } catch (DockerException e) {
+      LOG.debug("Stopping {} after a failed start: {}", id, e.getMessage());
+    }
+    String message = "The server " + request.name() + " " + reason + ".";
+    events.accept(new PhaseChanged(Phase.FAILED, message, lastLines));
+    throw new LaunchException.NotReady(message);
+  }
+
+  private boolean answers(URI uri, String token) {
+    try {
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "token " + token)
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException.NotReady("Interrupted while waiting for the server.");
+    }
+  }
+
+  /** The last lines the container printed, for a failure message. */
+  public List<String> lastLogLines(String containerId, int count) {
+    List<String> lines = new ArrayList<>();
+    try {
+      docker
+          .logContainerCmd(containerId)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withTail(count)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  lines.add(new String(frame.getPayload()).stripTrailing());
+                }
+              })
+          .awaitCompletion(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (DockerException e) {
+      lines.add("(the log could not be read: " + e.getMessage() + ")");
+    }
+    return lines;
+  }
+
+  @Override
+  public ServerStatus status(LaunchHandle handle) {
+    try {
+      InspectContainerResponse c = docker.inspectContainerCmd(handle.get(CONTAINER)).exec();
+      if (Boolean.TRUE.equals(c.getState().getRunning())) {
+        return new ServerStatus.Running("127.0.0.1", publishedPort(c));
+      }
+      return new ServerStatus.Stopped();
+    } catch (NotFoundException e) {
+      return new ServerStatus.Missing();
+    }
+  }
+
+  @Override
+  public void stop(LaunchHandle handle) {
+    try {
+      InspectContainerResponse c = docker.inspectContainerCmd(handle.get(CONTAINER)).exec();
+      if (Boolean.TRUE.equals(c.getState().getRunning())) {
+        docker.stopContainerCmd(c.getId()).withTimeout(5).exec();
+      }
+    } catch (NotFoundException e) {
+      // Already gone: nothing to stop.
+    }
+  }
+
+  @Override
+  public void remove(LaunchHandle handle) {
+    try {
+      docker.removeContainerCmd(handle.get(CONTAINER)).withForce(true).exec();
+    } catch (NotFoundException e) {
+      // Already gone.
+    }
+  }
+
+  @Override
+  public void deleteHome(String serverId) {
+    try {
+      docker.removeVolumeCmd(homeVolume(serverId)).exec();
+    } catch (NotFoundException e) {
+      // Never made, or already deleted.
+    }
+  }
+
+  @Override
+  public List<ManagedServer> listManaged() {
+    List<Container> containers =
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(LABEL_MANAGED, "true", LABEL_INSTANCE, instance))
+            .exec();
+    return containers.stream()
+        .map(
+            c ->
+                new ManagedServer(
+                    c.getLabels().get(LABEL_SERVER_ID),
+                    c.getLabels().get(LABEL_OWNER),
+                    c.getLabels().get(LABEL_SERVER),
+                    c.getLabels().get(LABEL_SPEC_HASH),
+                    handle(c.getId()),
+                    "running".equals(c.getState())))
+        .toList();
+  }
+
+  private static LaunchHandle handle(String containerId) {
+    return new LaunchHandle(BACKEND, Map.of(CONTAINER, containerId));
+  }
+
+  private static int publishedPort(InspectContainerResponse c) {
+    Ports.Binding[] bindings =
+        c.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(PORT));
+    if (bindings == null || bindings.length == 0) {
+      throw new LaunchException("The server's port is not published.");
+    }
+    return Integer.parseInt(bindings[0].getHostPortSpec());
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchException.NotReady("Interrupted while waiting for the server.");
+    }
+  }
+}
