@@ -29,6 +29,9 @@ public interface Launcher {
   /** Deletes a server's home for good. */
   void deleteHome(String serverId);
 
+  /** Removes whatever exists of a server that failed to come into being: container and home. */
+  void discard(String serverId);
+
   /** The servers this Berth instance owns in the back end, running or not. */
   List<ManagedServer> listManaged();
 

@@ -319,6 +319,12 @@ public final class DockerLauncher implements Launcher {
   }
 
   @Override
+  public void discard(String serverId) {
+    remove(handle(containerName(serverId)));
+    deleteHome(serverId);
+  }
+
+  @Override
   public List<ManagedServer> listManaged() {
     List<Container> containers =
         docker

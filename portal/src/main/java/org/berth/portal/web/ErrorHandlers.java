@@ -12,9 +12,14 @@ import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import java.util.List;
+import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.servers.ServerNotFoundException;
+import org.berth.portal.servers.SpecChangedException;
+import org.berth.portal.servers.TooManyServersException;
 
 /**
  * Maps Berth's exceptions to HTTP in one place: JSON {@link ApiError} for {@code /api/}, pages for
@@ -70,6 +75,47 @@ final class ErrorHandlers {
           : Pages.error(HttpStatus.FORBIDDEN, exception.getMessage(), null);
     }
   }
+
+  /** Launch failures: the right status for each, with the message the exception gives. */
+  @Produces
+  @Singleton
+  static class Launch implements ExceptionHandler<LaunchException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, LaunchException exception) {
+      HttpStatus status = statusOf(exception);
+      if (exception instanceof SpecChangedException changed && Pages.isApi(request)) {
+        return HttpResponse.status(status)
+            .body(new SpecChangedError(status.getCode(), changed.getMessage(), changed.changes()));
+      }
+      return Pages.isApi(request)
+          ? ApiError.of(status, exception.getMessage())
+          : Pages.error(status, exception.getMessage(), null);
+    }
+
+    static HttpStatus statusOf(LaunchException e) {
+      if (e instanceof ServerNotFoundException) {
+        return HttpStatus.NOT_FOUND;
+      }
+      if (e instanceof SpecChangedException || e instanceof TooManyServersException) {
+        return HttpStatus.CONFLICT;
+      }
+      if (e instanceof LaunchException.ImageNotFound) {
+        return HttpStatus.UNPROCESSABLE_ENTITY;
+      }
+      if (e instanceof LaunchException.EngineUnavailable) {
+        return HttpStatus.SERVICE_UNAVAILABLE;
+      }
+      if (e instanceof LaunchException.NotReady) {
+        return HttpStatus.BAD_GATEWAY;
+      }
+      return HttpStatus.BAD_REQUEST;
+    }
+  }
+
+  /** A 409 for a changed spec lists what would change. */
+  @Serdeable
+  record SpecChangedError(int status, String error, List<String> changes) {}
 
   @Produces
   @Singleton

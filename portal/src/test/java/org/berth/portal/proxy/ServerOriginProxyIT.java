@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * The proxy to servers' own origins, in front of a real HTTP and WebSocket server on loopback: who
  * gets through, what the server receives, and WebSocket traffic.
  */
-@MicronautTest
+@MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerOriginProxyIT implements TestPropertyProvider {
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
  * Berth on its embedded defaults (an H2 file database), with the first admin from configuration and
  * sign-up turned off: the same migrations and repositories as on PostgreSQL.
  */
-@MicronautTest
+@MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedDefaultsIT implements TestPropertyProvider {
 

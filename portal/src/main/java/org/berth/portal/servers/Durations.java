@@ -1,0 +1,32 @@
+package org.berth.portal.servers;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.berth.launch.LaunchException;
+
+/**
+ * Reads durations as people write them: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}, {@code
+ * 0}.
+ */
+final class Durations {
+
+  private static final Pattern FORM = Pattern.compile("(\\d{1,6})\\s*([smhd]?)");
+
+  private Durations() {}
+
+  static Duration parse(String text, String what) {
+    Matcher m = FORM.matcher(text.strip().toLowerCase());
+    if (!m.matches()) {
+      throw new LaunchException.LimitExceeded(
+          what + " '" + text + "' is not a duration; write it like 30m, 2h or 1d.");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+}

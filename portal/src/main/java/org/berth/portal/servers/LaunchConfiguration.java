@@ -1,0 +1,64 @@
+package org.berth.portal.servers;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/** {@code berth.launch.*}: the launcher back end, limits and defaults for named servers. */
+@ConfigurationProperties("berth.launch")
+public interface LaunchConfiguration {
+
+  /** Which back end runs servers: {@code docker} (Kubernetes comes later). */
+  @Bindable(defaultValue = "docker")
+  String getBackend();
+
+  /** The Docker engine's address. */
+  @Bindable(defaultValue = "unix:///var/run/docker.sock")
+  String getDockerHost();
+
+  /** Labels this Berth's containers, so that two Berths on one engine leave each other alone. */
+  @Bindable(defaultValue = "berth")
+  String getInstanceId();
+
+  /** Images a launch may name directly must start with this (the local registry). */
+  @Bindable(defaultValue = "127.0.0.1:5000/")
+  String getAllowedImagePrefix();
+
+  /** The image a launch runs when it names none. */
+  @Bindable(defaultValue = "")
+  String getDefaultImage();
+
+  @Bindable(defaultValue = "4G")
+  String getMaxMemory();
+
+  @Bindable(defaultValue = "2")
+  double getMaxCpus();
+
+  @Bindable(defaultValue = "512")
+  long getPidsLimit();
+
+  @Bindable(defaultValue = "5")
+  int getMaxServersPerUser();
+
+  @Bindable(defaultValue = "24h")
+  Duration getMaxIdleTimeout();
+
+  @Bindable(defaultValue = "7d")
+  Duration getMaxAge();
+
+  @Bindable(defaultValue = "60s")
+  Duration getReadinessTimeout();
+
+  @Bindable(defaultValue = "1G")
+  String getDefaultMemory();
+
+  @Bindable(defaultValue = "1")
+  double getDefaultCpus();
+
+  @Bindable(defaultValue = "1h")
+  Duration getDefaultIdleTimeout();
+
+  /** How long a container Berth owns but does not know may live before it is removed. */
+  @Bindable(defaultValue = "5m")
+  Duration getOrphanGrace();
+}

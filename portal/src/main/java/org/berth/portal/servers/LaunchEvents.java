@@ -1,0 +1,43 @@
+package org.berth.portal.servers;
+
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchEvent.Phase;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The events of each server's latest launch. A subscriber gets what happened so far, then what
+ * happens next, and the stream ends at ready or failed. Thread-safe.
+ */
+@Singleton
+class LaunchEvents {
+
+  private final Map<String, Sinks.Many<LaunchEvent>> latest = new ConcurrentHashMap<>();
+
+  /** Starts a new launch's stream for the server and returns where to send its events. */
+  Consumer<LaunchEvent> begin(String serverId) {
+    Sinks.Many<LaunchEvent> sink = Sinks.many().replay().all();
+    latest.put(serverId, sink);
+    return event -> {
+      sink.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
+      if (event instanceof LaunchEvent.PhaseChanged p
+          && (p.phase() == Phase.READY || p.phase() == Phase.FAILED)) {
+        sink.tryEmitComplete();
+      }
+    };
+  }
+
+  /** The latest launch's events; empty when the server was never launched by this Berth. */
+  Flux<LaunchEvent> of(String serverId) {
+    Sinks.Many<LaunchEvent> sink = latest.get(serverId);
+    return sink == null ? Flux.empty() : sink.asFlux();
+  }
+
+  void forget(String serverId) {
+    latest.remove(serverId);
+  }
+}

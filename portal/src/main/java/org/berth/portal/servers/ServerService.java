@@ -1,0 +1,402 @@
+package org.berth.portal.servers;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchException;
+import org.berth.launch.LaunchHandle;
+import org.berth.launch.LaunchLimits;
+import org.berth.launch.LaunchRequest;
+import org.berth.launch.Launcher;
+import org.berth.launch.Resources;
+import org.berth.launch.ServerName;
+import org.berth.launch.ServerStatus;
+import org.berth.portal.account.AccountService;
+import org.berth.portal.account.UserAccount;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.proxy.OriginAccess;
+import org.berth.portal.proxy.ServerDirectory;
+import org.berth.portal.proxy.ServerRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * Named servers: launch (create, reuse, or recreate after the owner confirms), stop, delete, and
+ * keeping the database, the engine and the proxy in step (reconciliation and culling). Thread-safe:
+ * launches of one server are serialised.
+ */
+@Singleton
+public class ServerService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ServerRepository servers;
+  private final Launcher launcher;
+  private final LaunchLimits limits;
+  private final LaunchConfiguration config;
+  private final ServerDirectory directory;
+  private final OriginAccess origins;
+  private final LaunchEvents events;
+  private final JsonMapper json;
+  private final AccountService accounts;
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Map<String, Instant> unknownSince = new ConcurrentHashMap<>();
+
+  ServerService(
+      ServerRepository servers,
+      Launcher launcher,
+      LaunchLimits limits,
+      LaunchConfiguration config,
+      ServerDirectory directory,
+      OriginAccess origins,
+      LaunchEvents events,
+      JsonMapper json,
+      AccountService accounts) {
+    this.accounts = accounts;
+    this.servers = servers;
+    this.launcher = launcher;
+    this.limits = limits;
+    this.config = config;
+    this.directory = directory;
+    this.origins = origins;
+    this.events = events;
+    this.json = json;
+  }
+
+  /** The result of a launch: the server, and whether it was created by this launch. */
+  public record Launched(ServerView server, boolean created) {}
+
+  /** Applies defaults and checks every value of a spec against the limits. */
+  public ResolvedSpec resolve(LaunchSpec spec) {
+    if (spec.repo() != null && !spec.repo().isBlank()) {
+      throw new LaunchException(
+          "Launching from a repository is not built yet: building images from repositories comes"
+              + " with the Build work. Give an image from the local registry instead.");
+    }
+    String image = blankToNull(spec.image());
+    if (image == null) {
+      image = blankToNull(config.getDefaultImage());
+    }
+    if (image == null) {
+      throw new LaunchException("Name an image to launch; no default image is configured.");
+    }
+    if (!image.startsWith(config.getAllowedImagePrefix()) || image.startsWith("-")) {
+      throw new LaunchException(
+          "Only images from " + config.getAllowedImagePrefix() + " can be launched.");
+    }
+    Resources defaults = limits.defaults();
+    Resources resources =
+        limits.check(
+            new Resources(
+                spec.memory() == null || spec.memory().isBlank()
+                    ? defaults.memoryBytes()
+                    : Resources.parseMemory(spec.memory()),
+                spec.cpus() == null ? defaults.cpus() : spec.cpus(),
+                spec.idleTimeout() == null || spec.idleTimeout().isBlank()
+                    ? defaults.idleTimeout()
+                    : Durations.parse(spec.idleTimeout(), "Idle timeout"),
+                limits.maxAge()));
+    String path = spec.path() == null ? "" : spec.path().strip();
+    if (path.startsWith("/") || path.contains("..") || path.contains("\\")) {
+      throw new LaunchException("The path to open is relative to the server's home, without '..'.");
+    }
+    return new ResolvedSpec(image, resources, path, Boolean.TRUE.equals(spec.cullingDisabled()));
+  }
+
+  /**
+   * Launches the user's server of that name: reuses it when its spec is unchanged (starting it if
+   * stopped), recreates it when the spec changed and {@code confirmed}, creates it otherwise. A
+   * server created by a failed launch leaves nothing behind.
+   */
+  public Launched launch(CurrentUser user, String rawName, LaunchSpec spec, boolean confirmed) {
+    ServerName name = new ServerName(rawName);
+    ResolvedSpec resolved = resolve(spec);
+    synchronized (locks.computeIfAbsent(user.id() + "/" + name, k -> new Object())) {
+      Optional<ServerRecord> existing = servers.findByOwnerIdAndName(user.id(), name.value());
+      if (existing.isPresent()) {
+        ServerRecord old = existing.get();
+        boolean sameSpec = old.specHash().equals(resolved.hash());
+        if (!sameSpec && !confirmed) {
+          throw new SpecChangedException(name.value(), resolved.changesFrom(old));
+        }
+        if (sameSpec && isRunning(old)) {
+          ServerRecord updated = servers.update(old.withSpec(resolved));
+          return new Launched(view(updated, user.username()), false);
+        }
+        return new Launched(start(user, servers.update(old.withSpec(resolved)), false), false);
+      }
+      if (servers.countByOwnerId(user.id()) >= limits.maxServersPerUser()) {
+        throw new TooManyServersException(
+            "You have "
+                + limits.maxServersPerUser()
+                + " servers, the most allowed. Delete one before creating "
+                + name
+                + ".");
+      }
+      ServerRecord fresh =
+          servers.save(
+              new ServerRecord(
+                  null,
+                  user.id(),
+                  name.value(),
+                  newServerId(),
+                  resolved.image(),
+                  resolved.resources().memoryBytes(),
+                  resolved.resources().cpus(),
+                  resolved.resources().idleTimeout().toSeconds(),
+                  resolved.resources().maxAge().toSeconds(),
+                  resolved.path(),
+                  resolved.cullingDisabled(),
+                  resolved.hash(),
+                  newToken(),
+                  ServerState.STARTING.name(),
+                  null,
+                  null,
+                  null,
+                  Instant.now(),
+                  null));
+      return new Launched(start(user, fresh, true), true);
+    }
+  }
+
+  private ServerView start(CurrentUser user, ServerRecord record, boolean created) {
+    record = servers.update(record.withState(ServerState.STARTING.name(), null));
+    LaunchRequest request =
+        new LaunchRequest(
+            user.username(),
+            new ServerName(record.name()),
+            record.serverId(),
+            record.image(),
+            record.token(),
+            baseUrl(user.username(), record.name()),
+            new Resources(
+                record.memoryBytes(),
+                record.cpus(),
+                Duration.ofSeconds(record.idleTimeoutS()),
+                Duration.ofSeconds(record.maxAgeS())),
+            record.specHash(),
+            Map.of());
+    try {
+      LaunchHandle handle = launcher.start(request, events.begin(record.serverId()));
+      ServerRecord running =
+          servers.update(record.started(handle.backend(), toJson(handle), Instant.now()));
+      adopt(running, user.username(), launcher.status(handle));
+      return view(running, user.username());
+    } catch (LaunchException e) {
+      if (created) {
+        launcher.discard(record.serverId());
+        servers.delete(record);
+      } else {
+        servers.update(record.withState(ServerState.FAILED.name(), e.getMessage()));
+      }
+      throw e;
+    }
+  }
+
+  public List<ServerView> list(CurrentUser user) {
+    return servers.findByOwnerIdOrderByName(user.id()).stream()
+        .map(r -> view(r, user.username()))
+        .toList();
+  }
+
+  public ServerView get(CurrentUser user, String name) {
+    return view(owned(user, name), user.username());
+  }
+
+  /** Stops the server; its home and container are kept for the next launch. */
+  public ServerView stop(CurrentUser user, String name) {
+    ServerRecord record = owned(user, name);
+    handle(record).ifPresent(launcher::stop);
+    directory.unregister(record.serverId());
+    return view(
+        servers.update(record.withState(ServerState.STOPPED.name(), "Stopped by its owner.")),
+        user.username());
+  }
+
+  /** Deletes the server with its home. */
+  public void delete(CurrentUser user, String name) {
+    ServerRecord record = owned(user, name);
+    directory.unregister(record.serverId());
+    launcher.discard(record.serverId());
+    events.forget(record.serverId());
+    servers.delete(record);
+  }
+
+  /** A one-time link that signs the owner into the server's origin and opens its path. */
+  public String openLink(CurrentUser user, String name) {
+    ServerRecord record = owned(user, name);
+    String next =
+        baseUrl(user.username(), record.name())
+            + (record.openPath().isEmpty() ? "tree" : "tree/" + record.openPath());
+    return origins.handoffLink(user.username(), record.serverId(), next);
+  }
+
+  public Flux<LaunchEvent> launchEvents(CurrentUser user, String name) {
+    return events.of(owned(user, name).serverId());
+  }
+
+  /**
+   * Brings the database and the proxy in line with the engine: running servers are re-adopted, dead
+   * ones marked stopped, and containers Berth owns but does not know are removed after a grace
+   * period. Containers without Berth's labels are never looked at.
+   */
+  @Scheduled(fixedDelay = "30s", initialDelay = "1s")
+  public void reconcile() {
+    Set<String> known = new HashSet<>();
+    for (ServerRecord record : servers.findAll()) {
+      known.add(record.serverId());
+      if (!record.state().equals(ServerState.RUNNING.name())) {
+        continue;
+      }
+      ServerStatus status = handle(record).map(launcher::status).orElse(new ServerStatus.Missing());
+      if (status instanceof ServerStatus.Running) {
+        adopt(record, ownerName(record), status);
+      } else {
+        directory.unregister(record.serverId());
+        servers.update(
+            record.withState(ServerState.STOPPED.name(), "The server stopped outside Berth."));
+        LOG.info(
+            "Server {} ({}) is no longer running; marked stopped",
+            record.name(),
+            record.serverId());
+      }
+    }
+    Instant now = Instant.now();
+    Set<String> seen = new HashSet<>();
+    for (Launcher.ManagedServer managed : launcher.listManaged()) {
+      if (managed.serverId() == null || known.contains(managed.serverId())) {
+        continue;
+      }
+      seen.add(managed.serverId());
+      Instant since = unknownSince.computeIfAbsent(managed.serverId(), k -> now);
+      if (since.plus(config.getOrphanGrace()).isBefore(now)) {
+        LOG.info("Removing container of unknown server {}", managed.serverId());
+        launcher.remove(managed.handle());
+        unknownSince.remove(managed.serverId());
+      }
+    }
+    unknownSince.keySet().retainAll(seen);
+  }
+
+  /** Stops servers idle for longer than their idle timeout, and any past the maximum age. */
+  @Scheduled(fixedDelay = "60s", initialDelay = "60s")
+  public void cull() {
+    Instant now = Instant.now();
+    for (ServerRecord record : servers.findByStateIn(List.of(ServerState.RUNNING.name()))) {
+      Instant started = record.startedAt() == null ? record.createdAt() : record.startedAt();
+      Instant last = directory.lastActivity(record.serverId()).orElse(started);
+      if (last.isBefore(started)) {
+        last = started;
+      }
+      String reason = null;
+      if (record.maxAgeS() > 0 && started.plusSeconds(record.maxAgeS()).isBefore(now)) {
+        reason = "Stopped: it reached its maximum age.";
+      } else if (!record.cullingDisabled()
+          && record.idleTimeoutS() > 0
+          && last.plusSeconds(record.idleTimeoutS()).isBefore(now)) {
+        reason = "Stopped: idle for longer than its idle timeout.";
+      }
+      if (reason != null) {
+        handle(record).ifPresent(launcher::stop);
+        directory.unregister(record.serverId());
+        servers.update(record.withState(ServerState.STOPPED.name(), reason));
+        LOG.info("Culled {} ({}): {}", record.name(), record.serverId(), reason);
+      }
+    }
+  }
+
+  private void adopt(ServerRecord record, String owner, ServerStatus status) {
+    if (status instanceof ServerStatus.Running running) {
+      directory.register(
+          new ServerRoute(
+              record.serverId(), owner, Set.of(), running.host(), running.port(), record.token()));
+    }
+  }
+
+  private boolean isRunning(ServerRecord record) {
+    return handle(record).map(launcher::status).orElse(null) instanceof ServerStatus.Running;
+  }
+
+  private ServerRecord owned(CurrentUser user, String name) {
+    return servers
+        .findByOwnerIdAndName(user.id(), name)
+        .orElseThrow(() -> new ServerNotFoundException(name));
+  }
+
+  private String ownerName(ServerRecord record) {
+    return accounts.find(record.ownerId()).map(UserAccount::username).orElse("");
+  }
+
+  private ServerView view(ServerRecord r, String owner) {
+    return new ServerView(
+        r.name(),
+        r.state(),
+        r.message(),
+        r.image(),
+        r.memoryBytes(),
+        r.cpus(),
+        r.idleTimeoutS(),
+        r.cullingDisabled(),
+        origins.origin(r.serverId()) + baseUrl(owner, r.name()),
+        "/servers/" + r.name() + "/open",
+        r.createdAt(),
+        r.startedAt());
+  }
+
+  private Optional<LaunchHandle> handle(ServerRecord r) {
+    if (r.handleJson() == null || r.backend() == null) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, String> state =
+          json.readValue(r.handleJson(), Argument.mapOf(String.class, String.class));
+      return Optional.of(new LaunchHandle(r.backend(), state));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String toJson(LaunchHandle handle) {
+    try {
+      return json.writeValueAsString(handle.state());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String baseUrl(String owner, String name) {
+    return "/user/" + owner + "/" + name + "/";
+  }
+
+  private static String newServerId() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}

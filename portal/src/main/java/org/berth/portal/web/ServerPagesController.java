@@ -1,0 +1,140 @@
+package org.berth.portal.web;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.util.HashMap;
+import java.util.Map;
+import org.berth.launch.LaunchException;
+import org.berth.portal.auth.Csrf;
+import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.servers.LaunchConfiguration;
+import org.berth.portal.servers.LaunchSpec;
+import org.berth.portal.servers.ServerService;
+import org.berth.portal.servers.SpecChangedException;
+
+/** The launch form's target and the "my servers" page with its actions. */
+@Hidden
+@Controller
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ServerPagesController {
+
+  private final ServerService servers;
+  private final LaunchConfiguration launch;
+  private final Csrf csrf;
+
+  ServerPagesController(ServerService servers, LaunchConfiguration launch, Csrf csrf) {
+    this.servers = servers;
+    this.launch = launch;
+    this.csrf = csrf;
+  }
+
+  @Get(value = "/", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> home(Authentication authentication) {
+    return homePage(HttpStatus.OK, CurrentUser.of(authentication), new HashMap<>(), null);
+  }
+
+  @Post(value = "/launch", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> launch(
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
+    CurrentUser user = checked(request, authentication, form);
+    LaunchSpec spec =
+        new LaunchSpec(
+            form.get("image"),
+            form.get("repo"),
+            form.get("ref"),
+            form.get("memory"),
+            cpus(form.get("cpus")),
+            form.get("idleTimeout"),
+            form.get("path"),
+            "true".equals(form.get("cullingDisabled")));
+    try {
+      servers.launch(user, form.getOrDefault("name", ""), spec, "true".equals(form.get("confirm")));
+      return Pages.redirect("/servers");
+    } catch (SpecChangedException e) {
+      Map<String, Object> model = Pages.model(user);
+      model.put("form", form);
+      model.put("changes", e.changes());
+      model.put("name", form.get("name"));
+      return Pages.page(HttpStatus.CONFLICT, "confirm", model);
+    } catch (LaunchException e) {
+      return homePage(ErrorHandlers.Launch.statusOf(e), user, form, e.getMessage());
+    }
+  }
+
+  @Get(value = "/servers", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> list(Authentication authentication) {
+    CurrentUser user = CurrentUser.of(authentication);
+    Map<String, Object> model = Pages.model(user);
+    model.put("servers", servers.list(user));
+    return Pages.page(HttpStatus.OK, "servers", model);
+  }
+
+  @Get("/servers/{name}/open")
+  MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
+    return Pages.redirect(servers.openLink(CurrentUser.of(authentication), name));
+  }
+
+  @Post(value = "/servers/{name}/stop", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> stop(
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable String name,
+      @Body Map<String, String> form) {
+    servers.stop(checked(request, authentication, form), name);
+    return Pages.redirect("/servers");
+  }
+
+  @Post(value = "/servers/{name}/delete", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> delete(
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable String name,
+      @Body Map<String, String> form) {
+    servers.delete(checked(request, authentication, form), name);
+    return Pages.redirect("/servers");
+  }
+
+  private MutableHttpResponse<?> homePage(
+      HttpStatus status, CurrentUser user, Map<String, String> form, String error) {
+    Map<String, Object> model = Pages.model(user);
+    model.put("form", form);
+    model.put("error", error);
+    model.put("defaultImage", launch.getDefaultImage());
+    return Pages.page(status, "home", model);
+  }
+
+  private CurrentUser checked(
+      HttpRequest<?> request, Authentication authentication, Map<String, String> form) {
+    CurrentUser user = CurrentUser.of(authentication);
+    if (!csrf.valid(user, request, form.get(Csrf.FIELD))) {
+      throw new CsrfRejectedException();
+    }
+    return user;
+  }
+
+  private static Double cpus(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new LaunchException.LimitExceeded("CPUs '" + text + "' is not a number.");
+    }
+  }
+}

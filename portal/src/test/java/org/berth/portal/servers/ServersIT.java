@@ -1,0 +1,314 @@
+package org.berth.portal.servers;
+
+import static org.berth.portal.support.Accounts.PASSWORD;
+import static org.berth.portal.support.Browserless.basic;
+import static org.berth.portal.support.Browserless.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.berth.portal.proxy.ServerDirectory;
+import org.berth.portal.support.Accounts;
+import org.berth.portal.support.Browserless;
+import org.berth.portal.support.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Named servers through the API, on the real Docker engine with the Jupyter base image, reached
+ * through the proxy on their own origins; state in the real PostgreSQL.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServersIT implements TestPropertyProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String instance =
+      "sit" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+
+  @Inject EmbeddedServer portal;
+  @Inject ServerService service;
+  @Inject ServerDirectory directory;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> extraContainers = new ArrayList<>();
+  private String owner;
+  private String ownerToken;
+  private String stranger;
+  private String strangerToken;
+
+  @Override
+  public Map<String, String> getProperties() {
+    Map<String, String> p = TestDatabases.postgres();
+    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
+    if (image == null || image.isBlank()) {
+      throw new IllegalStateException(
+          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
+    }
+    p.put("berth.launch.default-image", image);
+    p.put("berth.launch.instance-id", instance);
+    p.put("berth.launch.max-servers-per-user", "3");
+    p.put("berth.launch.max-memory", "1G");
+    p.put("berth.launch.default-memory", "256M");
+    p.put("berth.launch.orphan-grace", "1s");
+    return p;
+  }
+
+  @BeforeAll
+  void users() {
+    owner = Accounts.signedIn(new Browserless(portal.getURI()), "own");
+    ownerToken = token(owner);
+    stranger = Accounts.signedIn(new Browserless(portal.getURI()), "str");
+    strangerToken = token(stranger);
+  }
+
+  @AfterAll
+  void removeContainers() throws Exception {
+    for (String id :
+        docker("ps", "-aq", "--filter", "label=org.berth.instance=" + instance).split("\\s+")) {
+      if (!id.isBlank()) {
+        docker("rm", "-f", id);
+      }
+    }
+    for (String v :
+        docker("volume", "ls", "-q", "--filter", "label=org.berth.instance=" + instance)
+            .split("\\s+")) {
+      if (!v.isBlank()) {
+        docker("volume", "rm", "-f", v);
+      }
+    }
+    for (String c : extraContainers) {
+      docker("rm", "-f", c);
+    }
+  }
+
+  @Test
+  void launchCreatesThenReusesRestartsAndAsksBeforeRecreating() throws Exception {
+    HttpResponse<String> created = put("lab", "{}", ownerToken, false);
+    assertEquals(201, created.statusCode(), created.body());
+    JsonNode server = JSON.readTree(created.body());
+    assertEquals("RUNNING", server.get("state").asText());
+    String id = serverId(server);
+    assertTrue(server.get("url").asText().endsWith("/user/" + owner + "/lab/"));
+    String container = containerId(id);
+
+    HttpResponse<String> again = put("lab", "{}", ownerToken, false);
+    assertEquals(200, again.statusCode());
+    assertEquals(container, containerId(id), "the same spec reuses the container");
+
+    docker("exec", container, "sh", "-c", "echo notes > /home/jovyan/notes.txt");
+    HttpResponse<String> stopped = api("POST", "/api/v1/servers/lab/stop", null, ownerToken);
+    assertEquals("STOPPED", JSON.readTree(stopped.body()).get("state").asText());
+    assertEquals("false", docker("inspect", "-f", "{{.State.Running}}", container));
+    assertEquals(200, put("lab", "{}", ownerToken, false).statusCode());
+    assertEquals(container, containerId(id), "a stopped server is started again, not recreated");
+    assertEquals("true", docker("inspect", "-f", "{{.State.Running}}", container));
+
+    HttpResponse<String> changed = put("lab", "{\"memory\":\"512M\"}", ownerToken, false);
+    assertEquals(409, changed.statusCode(), changed.body());
+    assertTrue(JSON.readTree(changed.body()).get("changes").get(0).asText().startsWith("memory"));
+    assertEquals(container, containerId(id), "nothing changes before the owner confirms");
+
+    assertEquals(200, put("lab", "{\"memory\":\"512M\"}", ownerToken, true).statusCode());
+    String recreated = containerId(id);
+    assertNotEquals(container, recreated);
+    assertEquals(
+        String.valueOf(512L << 20), docker("inspect", "-f", "{{.HostConfig.Memory}}", recreated));
+    assertEquals("notes", docker("exec", recreated, "cat", "/home/jovyan/notes.txt"));
+  }
+
+  @Test
+  void theOwnerReachesJupyterThroughTheProxyAndNobodyElseDoes() throws Exception {
+    JsonNode server = JSON.readTree(put("nb", "{}", ownerToken, false).body());
+    String url = server.get("url").asText();
+
+    HttpResponse<String> contents = viaOrigin(url + "api/contents", "Bearer " + ownerToken);
+    assertEquals(200, contents.statusCode(), contents.body());
+    assertTrue(
+        contents.body().contains("\"type\": \"directory\"")
+            || contents.body().contains("\"type\":\"directory\""));
+
+    assertEquals(403, viaOrigin(url + "api/contents", "Bearer " + strangerToken).statusCode());
+    assertEquals(404, viaOrigin(url + "api/contents", null).statusCode());
+    assertEquals(404, api("GET", "/api/v1/servers/nb", null, strangerToken).statusCode());
+    assertEquals(404, api("POST", "/api/v1/servers/nb/stop", null, strangerToken).statusCode());
+    api("DELETE", "/api/v1/servers/nb", null, ownerToken);
+  }
+
+  @Test
+  void badRequestsAreRefusedAndLeaveNothingBehind() throws Exception {
+    int before = containers();
+    for (String bad : new String[] {"a$", "..", "Upper", "x".repeat(31), "9lives"}) {
+      HttpResponse<String> r =
+          api(
+              "PUT",
+              "/api/v1/servers/" + java.net.URLEncoder.encode(bad, "UTF-8"),
+              "{}",
+              strangerToken);
+      assertTrue(r.statusCode() == 400 || r.statusCode() == 404, bad + " -> " + r.statusCode());
+    }
+    HttpResponse<String> tooBig = put("big", "{\"memory\":\"8G\"}", strangerToken, false);
+    assertEquals(400, tooBig.statusCode());
+    assertTrue(tooBig.body().contains("over the limit"), tooBig.body());
+    HttpResponse<String> noImage =
+        put("ghost", "{\"image\":\"127.0.0.1:5000/berth/no-such-image:1\"}", strangerToken, false);
+    assertEquals(422, noImage.statusCode(), noImage.body());
+    assertTrue(noImage.body().contains("no-such-image"));
+    HttpResponse<String> foreign =
+        put("far", "{\"image\":\"docker.io/library/busybox\"}", strangerToken, false);
+    assertEquals(400, foreign.statusCode());
+    assertEquals("[]", api("GET", "/api/v1/servers", null, strangerToken).body().replace(" ", ""));
+    assertEquals(before, containers(), "no container may be left behind");
+  }
+
+  @Test
+  void moreServersThanTheLimitAreRefused() throws Exception {
+    String user = Accounts.signedIn(new Browserless(portal.getURI()), "many");
+    String token = token(user);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(201, put("s" + i, "{}", token, false).statusCode());
+    }
+    HttpResponse<String> fourth = put("s3", "{}", token, false);
+    assertEquals(409, fourth.statusCode());
+    assertTrue(fourth.body().contains("the most allowed"));
+    assertEquals(3, JSON.readTree(api("GET", "/api/v1/servers", null, token).body()).size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(204, api("DELETE", "/api/v1/servers/s" + i, null, token).statusCode());
+    }
+  }
+
+  @Test
+  void reconciliationReadoptsRunningServersAndMarksDeadOnesStopped() throws Exception {
+    String user = Accounts.signedIn(new Browserless(portal.getURI()), "rec");
+    String token = token(user);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ids.add(serverId(JSON.readTree(put("r" + i, "{}", token, false).body())));
+    }
+    // A restart loses what the proxy knew; reconciliation finds the servers again.
+    ids.forEach(directory::unregister);
+    service.reconcile();
+    for (int i = 0; i < 2; i++) {
+      String url =
+          JSON.readTree(api("GET", "/api/v1/servers/r" + i, null, token).body())
+              .get("url")
+              .asText();
+      assertEquals(200, viaOrigin(url + "api/status", "Bearer " + token).statusCode());
+    }
+    String killed = containerId(ids.get(0));
+    docker("kill", killed);
+    docker("wait", killed);
+    service.reconcile();
+    assertEquals(
+        "STOPPED",
+        JSON.readTree(api("GET", "/api/v1/servers/r0", null, token).body()).get("state").asText());
+    assertEquals(
+        "RUNNING",
+        JSON.readTree(api("GET", "/api/v1/servers/r1", null, token).body()).get("state").asText());
+    assertEquals(
+        2,
+        docker("ps", "-aq", "--filter", "label=org.berth.owner=" + user).split("\\s+").length,
+        "no duplicates");
+  }
+
+  @Test
+  void unknownContainersWithBerthsLabelsAreRemovedAfterGraceButOthersAreNot() throws Exception {
+    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
+    String orphan = "orphan" + instance;
+    String stranger = "unlabelled" + instance;
+    extraContainers.add(orphan);
+    extraContainers.add(stranger);
+    docker(
+        "create",
+        "--name",
+        orphan,
+        "--label",
+        "org.berth.managed=true",
+        "--label",
+        "org.berth.instance=" + instance,
+        "--label",
+        "org.berth.server-id=zz" + instance,
+        image);
+    docker("create", "--name", stranger, "--label", "org.berth.server-id=zy" + instance, image);
+    service.reconcile();
+    assertEquals(
+        orphan,
+        docker("inspect", "-f", "{{.Name}}", orphan).substring(1),
+        "kept during the grace period");
+    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(1500);
+    service.reconcile();
+    assertTrue(
+        docker("ps", "-aq", "--filter", "name=^" + orphan + "$").isBlank(), "orphan removed");
+    assertTrue(
+        !docker("ps", "-aq", "--filter", "name=^" + stranger + "$").isBlank(), "others untouched");
+  }
+
+  private int containers() throws Exception {
+    String out = docker("ps", "-aq", "--filter", "label=org.berth.instance=" + instance);
+    return out.isBlank() ? 0 : out.split("\\s+").length;
+  }
+
+  private String token(String user) {
+    HttpResponse<String> r =
+        new Browserless(portal.getURI())
+            .json("POST", "/api/v1/tokens", "{\"name\":\"t\"}", basic(user, PASSWORD));
+    return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+  }
+
+  private HttpResponse<String> put(String name, String body, String token, boolean confirm) {
+    return api("PUT", "/api/v1/servers/" + name + (confirm ? "?confirm=true" : ""), body, token);
+  }
+
+  private HttpResponse<String> api(String method, String path, String body, String token) {
+    return new Browserless(portal.getURI()).json(method, path, body, bearer(token));
+  }
+
+  /** Sends a request to a server's own origin, naming it in the Host header. */
+  private HttpResponse<String> viaOrigin(String url, String authorization) throws Exception {
+    URI uri = URI.create(url);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + uri.getRawPath()))
+            .header("Host", uri.getHost() + ":" + uri.getPort());
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String serverId(JsonNode server) {
+    String host = URI.create(server.get("url").asText()).getHost();
+    return host.substring(0, host.indexOf('.'));
+  }
+
+  private static String containerId(String serverId) throws Exception {
+    return docker("inspect", "-f", "{{.Id}}", "berth-" + serverId);
+  }
+
+  static String docker(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("docker"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
+  }
+}
