@@ -42,6 +42,10 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final int LOG_TAIL_LINES = 60;
 
+  private final String instanceId =
+      "e2e"
+          + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
+
   private final Map<String, String> extraEnv = new LinkedHashMap<>();
   private Process process;
   private Thread killOnExit;
@@ -142,6 +146,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
     env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
     // Servers' origins on a free port too, so a Berth already running here does not collide.
     env.put("BERTH_PROXY_PORT", "0");
+    // Its own label on containers, so that it never reconciles away another Berth's servers.
+    env.put("BERTH_LAUNCH_INSTANCE_ID", instanceId);
     env.put("BERTH_DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
     TreeSet<String> passed = new TreeSet<>();
@@ -224,6 +230,46 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
       // The hook runs anyway.
     }
     process = null;
+    removeContainers();
+  }
+
+  /** The label this portal puts on the containers it starts. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** Removes the containers and home volumes this portal left in the engine. */
+  private void removeContainers() {
+    for (String[] listing :
+        new String[][] {
+          {"ps", "-aq", "--filter", "label=org.berth.instance=" + instanceId},
+          {"volume", "ls", "-q", "--filter", "label=org.berth.instance=" + instanceId}
+        }) {
+      try {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(listing));
+        Process list = new ProcessBuilder(command).start();
+        List<String> ids =
+            new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
+        list.waitFor();
+        if (!ids.isEmpty()) {
+          List<String> remove =
+              new ArrayList<>(
+                  listing[0].equals("ps")
+                      ? List.of("docker", "rm", "-f")
+                      : List.of("docker", "volume", "rm", "-f"));
+          remove.addAll(ids);
+          new ProcessBuilder(remove).redirectErrorStream(true).start().waitFor();
+        }
+      } catch (IOException e) {
+        LOG.warn("Could not clean up containers of {}: {}", instanceId, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static int freePort() {
