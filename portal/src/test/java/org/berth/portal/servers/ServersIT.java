@@ -153,6 +153,49 @@ class ServersIT implements TestPropertyProvider {
   }
 
   @Test
+  void launchPhasesAreStreamedAsServerSentEvents() throws Exception {
+    assertEquals(201, put("events", "{}", ownerToken, false).statusCode());
+    HttpResponse<String> stream =
+        http.send(
+            HttpRequest.newBuilder(portal.getURI().resolve("/api/v1/servers/events/events"))
+                .header("Authorization", "Bearer " + ownerToken)
+                .header("Accept", "text/event-stream")
+                .timeout(java.time.Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stream.statusCode());
+    String body = stream.body();
+    int allocating = body.indexOf("event: allocating");
+    int waiting = body.indexOf("event: waiting_for_server");
+    int ready = body.indexOf("event: ready");
+    assertTrue(allocating >= 0 && allocating < waiting && waiting < ready, body);
+    assertEquals(204, api("DELETE", "/api/v1/servers/events", null, ownerToken).statusCode());
+  }
+
+  @Test
+  void idleServersAreCulledUnlessTheOwnerTurnedCullingOff() throws Exception {
+    String user = Accounts.signedIn(new Browserless(portal.getURI()), "idle");
+    String token = token(user);
+    assertEquals(201, put("sleepy", "{\"idleTimeout\":\"1s\"}", token, false).statusCode());
+    assertEquals(
+        201,
+        put("awake", "{\"idleTimeout\":\"1s\",\"cullingDisabled\":true}", token, false)
+            .statusCode());
+    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(1500);
+    service.cull();
+    JsonNode sleepy = JSON.readTree(api("GET", "/api/v1/servers/sleepy", null, token).body());
+    assertEquals("STOPPED", sleepy.get("state").asText());
+    assertTrue(sleepy.get("message").asText().contains("idle"));
+    assertEquals(
+        "RUNNING",
+        JSON.readTree(api("GET", "/api/v1/servers/awake", null, token).body())
+            .get("state")
+            .asText());
+    api("DELETE", "/api/v1/servers/sleepy", null, token);
+    api("DELETE", "/api/v1/servers/awake", null, token);
+  }
+
+  @Test
   void badRequestsAreRefusedAndLeaveNothingBehind() throws Exception {
     int before = containers();
     for (String bad : new String[] {"a$", "..", "Upper", "x".repeat(31), "9lives"}) {
