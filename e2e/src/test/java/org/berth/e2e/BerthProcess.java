@@ -113,7 +113,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  private void start(String name) throws IOException, InterruptedException {
+  void start(String name) throws IOException, InterruptedException {
     Path jar = E2eSettings.portalJar();
     if (!Files.isRegularFile(jar)) {
       fail(
@@ -210,7 +210,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
             + logTail());
   }
 
-  private void stop() {
+  void stop() {
     if (process == null) {
       return;
     }

@@ -107,6 +107,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ? access.userOfToken(token.get())
             : CompletableFuture.completedFuture(
                 access.userOfCookie(id, cookie(request, OriginAccess.COOKIE)));
+    if (user.isDone()) {
+      // The cookie path answers at once: no hop through the event loop's task queue.
+      decide(ctx, request, id, token.isPresent(), user.join(), null);
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
     user.whenComplete(
         (who, error) ->
             ctx.executor().execute(() -> decide(ctx, request, id, token.isPresent(), who, error)));
@@ -249,8 +255,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void hold(ChannelHandlerContext ctx) {
+    // Messages that arrive meanwhile are queued in order; reading pauses only if the wait is long.
     waiting = true;
-    ctx.channel().config().setAutoRead(false);
   }
 
   private void resume(ChannelHandlerContext ctx) {
@@ -258,7 +264,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     while (!waiting && !tunnel && !held.isEmpty()) {
       channelRead(ctx, held.poll());
     }
-    if (!waiting) {
+    if (!waiting && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -79,6 +79,19 @@ class EmbeddedDefaultsIT implements TestPropertyProvider {
   }
 
   @Test
+  void aPageThatFailsToRenderAnswersWithAnErrorInsteadOfHanging() throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        server.getURI().resolve("/test-only/broken-view"))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(500, r.statusCode(), r.body());
+  }
+
+  @Test
   void healthMetricsAndApiDescriptionAnswerWithoutSignIn() {
     HttpResponse<String> health = browser().get("/health");
     assertEquals(200, health.statusCode());
