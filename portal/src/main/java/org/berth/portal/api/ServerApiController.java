@@ -25,7 +25,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.berth.launch.LaunchEvent;
 import org.berth.portal.auth.Csrf;
-import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.servers.LaunchSpec;
 import org.berth.portal.servers.ServerService;
@@ -62,7 +61,7 @@ class ServerApiController {
       @PathVariable String name,
       @Nullable @QueryValue Boolean confirm,
       @Nullable @Body LaunchSpec spec) {
-    CurrentUser user = checked(request, authentication);
+    CurrentUser user = csrf.require(authentication, request, null);
     ServerService.Launched launched =
         servers.launch(
             user,
@@ -89,14 +88,14 @@ class ServerApiController {
   @Operation(summary = "Stop a server; its home is kept")
   ServerView stop(
       HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    return servers.stop(checked(request, authentication), name);
+    return servers.stop(csrf.require(authentication, request, null), name);
   }
 
   @Delete("/{name}")
   @Operation(summary = "Delete a server and its home")
   HttpResponse<?> delete(
       HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    servers.delete(checked(request, authentication), name);
+    servers.delete(csrf.require(authentication, request, null), name);
     return HttpResponse.noContent();
   }
 
@@ -114,13 +113,5 @@ class ServerApiController {
     return Event.of(
             new LaunchEventView(p.phase().name().toLowerCase(), p.message(), p.lastLogLines()))
         .name(p.phase().name().toLowerCase());
-  }
-
-  private CurrentUser checked(HttpRequest<?> request, Authentication authentication) {
-    CurrentUser user = CurrentUser.of(authentication);
-    if (!csrf.valid(user, request, null)) {
-      throw new CsrfRejectedException();
-    }
-    return user;
   }
 }

@@ -23,7 +23,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.auth.Csrf;
-import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.NewToken;
 import org.berth.portal.auth.TokenService;
@@ -57,7 +56,7 @@ class TokenApiController {
   @Operation(summary = "Create a token; its value is in this response only")
   NewToken create(
       HttpRequest<?> request, Authentication authentication, @Body CreateTokenRequest body) {
-    CurrentUser user = checked(request, authentication);
+    CurrentUser user = csrf.require(authentication, request, null);
     if (body == null) {
       throw new AccountException("Send a JSON body such as {\"name\": \"laptop\"}.");
     }
@@ -74,15 +73,7 @@ class TokenApiController {
   @Operation(summary = "Revoke a token")
   HttpResponse<?> revoke(
       HttpRequest<?> request, Authentication authentication, @PathVariable long id) {
-    CurrentUser user = checked(request, authentication);
+    CurrentUser user = csrf.require(authentication, request, null);
     return tokens.revoke(user.id(), id) ? HttpResponse.noContent() : HttpResponse.notFound();
-  }
-
-  private CurrentUser checked(HttpRequest<?> request, Authentication authentication) {
-    CurrentUser user = CurrentUser.of(authentication);
-    if (!csrf.valid(user, request, null)) {
-      throw new CsrfRejectedException();
-    }
-    return user;
   }
 }

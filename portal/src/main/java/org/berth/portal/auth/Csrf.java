@@ -58,6 +58,22 @@ public class Csrf {
     return Secrets.same(user.csrfToken(), sent);
   }
 
+  /**
+   * The signed-in user, when the request may change state (see {@link #valid}).
+   *
+   * @throws CsrfRejectedException when a browser session sent no valid token
+   */
+  public CurrentUser require(
+      io.micronaut.security.authentication.Authentication authentication,
+      HttpRequest<?> request,
+      String formToken) {
+    CurrentUser user = CurrentUser.of(authentication);
+    if (!valid(user, request, formToken)) {
+      throw new CsrfRejectedException();
+    }
+    return user;
+  }
+
   /** A token for an anonymous form, with the cookie to set if the browser had none. */
   public record AnonymousToken(String value, Optional<Cookie> cookie) {}
 }

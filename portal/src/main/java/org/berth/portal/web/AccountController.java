@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.auth.Csrf;
-import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.NewToken;
 import org.berth.portal.auth.TokenService;
@@ -64,7 +63,7 @@ class AccountController {
   @Post(value = "/tokens", consumes = MediaType.APPLICATION_FORM_URLENCODED)
   MutableHttpResponse<?> create(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
-    CurrentUser user = checked(request, authentication, form);
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
     Map<String, Object> model = Pages.model(user);
     try {
       justCreated.put(user.csrfToken(), tokens.create(user.id(), form.get("name")));
@@ -82,20 +81,11 @@ class AccountController {
       Authentication authentication,
       @PathVariable long id,
       @Body Map<String, String> form) {
-    CurrentUser user = checked(request, authentication, form);
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
     if (!tokens.revoke(user.id(), id)) {
       return Pages.error(HttpStatus.NOT_FOUND, "You have no such token.", user);
     }
     return Pages.redirect("/account?revoked=" + id);
-  }
-
-  private CurrentUser checked(
-      HttpRequest<?> request, Authentication authentication, Map<String, String> form) {
-    CurrentUser user = CurrentUser.of(authentication);
-    if (!csrf.valid(user, request, form.get(Csrf.FIELD))) {
-      throw new CsrfRejectedException();
-    }
-    return user;
   }
 
   /** A token as the page shows it, with dates in UTC. */

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.berth.launch.LaunchException;
 import org.berth.portal.auth.Csrf;
-import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.servers.LaunchConfiguration;
 import org.berth.portal.servers.LaunchSpec;
@@ -51,7 +50,7 @@ class ServerPagesController {
   @Post(value = "/launch", consumes = MediaType.APPLICATION_FORM_URLENCODED)
   MutableHttpResponse<?> launch(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
-    CurrentUser user = checked(request, authentication, form);
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
     LaunchSpec spec =
         new LaunchSpec(
             form.get("image"),
@@ -95,7 +94,7 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.stop(checked(request, authentication, form), name);
+    servers.stop(csrf.require(authentication, request, form.get(Csrf.FIELD)), name);
     return Pages.redirect("/servers");
   }
 
@@ -105,7 +104,7 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.delete(checked(request, authentication, form), name);
+    servers.delete(csrf.require(authentication, request, form.get(Csrf.FIELD)), name);
     return Pages.redirect("/servers");
   }
 
@@ -116,15 +115,6 @@ class ServerPagesController {
     model.put("error", error);
     model.put("defaultImage", launch.getDefaultImage());
     return Pages.page(status, "home", model);
-  }
-
-  private CurrentUser checked(
-      HttpRequest<?> request, Authentication authentication, Map<String, String> form) {
-    CurrentUser user = CurrentUser.of(authentication);
-    if (!csrf.valid(user, request, form.get(Csrf.FIELD))) {
-      throw new CsrfRejectedException();
-    }
-    return user;
   }
 
   private static Double cpus(String text) {
