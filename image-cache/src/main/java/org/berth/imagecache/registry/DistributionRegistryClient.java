@@ -1,6 +1,5 @@
 package org.berth.imagecache.registry;
 
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,9 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link RegistryClient} over the OCI distribution HTTP API: {@code HEAD
  * /v2/<name>/manifests/<tag>}. Loopback registries are spoken to over plain HTTP, others over
- * HTTPS. Anonymous access only.
+ * HTTPS. Anonymous access only. The builder's Micronaut factory makes the bean.
  */
-@Singleton
 public class DistributionRegistryClient implements RegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(DistributionRegistryClient.class);
   static final String ACCEPT =
