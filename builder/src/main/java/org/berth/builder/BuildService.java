@@ -390,6 +390,19 @@ public final class BuildService implements AutoCloseable {
 
     void cancel() {
       cancelled = true;
+      boolean wasWaiting;
+      synchronized (waiting) {
+        wasWaiting = waiting.remove(this);
+      }
+      if (wasWaiting && future != null && future.cancel(false)) {
+        // never started: end it now instead of when a slot frees up
+        finish(
+            this,
+            null,
+            new BuildException(Failure.CANCELLED, "build of " + target + " was cancelled"),
+            null);
+        return;
+      }
       Thread t = thread;
       if (t != null) {
         t.interrupt();

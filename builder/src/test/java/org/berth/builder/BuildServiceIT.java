@@ -345,6 +345,10 @@ class BuildServiceIT {
           b.events().stream()
               .anyMatch(e -> e instanceof BuildEvent.QueuePosition q && q.position() >= 1),
           b.events().toString());
+      BuildHandle c = single.submit(SourceSpec.of(git.fromFixture("no-config"), "main"));
+      c.cancel();
+      assertEquals(Failure.CANCELLED, failure(c).failure());
+      assertFalse(a.isDone(), "a queued build is cancelled at once, not when a slot frees up");
       await(a);
       await(b);
       List<BuildEvent> replayed = new ArrayList<>();

@@ -29,6 +29,8 @@ import org.berth.imagecache.RegistryUnavailableException;
  * engine, registry or image. Thread-safe.
  */
 public final class DockerEngine implements AutoCloseable {
+  private static final java.util.regex.Pattern STEP =
+      java.util.regex.Pattern.compile("Step (\\d+)/(\\d+) :");
   private final DockerClient docker;
   private final RegistryClient registry;
 
@@ -92,6 +94,15 @@ public final class DockerEngine implements AutoCloseable {
               for (String line : item.getStream().split("\n")) {
                 if (!line.isBlank()) {
                   ctx.log(line.stripTrailing());
+                  java.util.regex.Matcher step = STEP.matcher(line);
+                  if (step.lookingAt()) {
+                    ctx.events()
+                        .accept(
+                            new org.berth.builder.BuildEvent.Progress(
+                                "build",
+                                Long.parseLong(step.group(1)),
+                                Long.parseLong(step.group(2))));
+                  }
                   synchronized (tail) {
                     tail.append(line).append('\n');
                     if (tail.length() > 8000) {

@@ -12,6 +12,7 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.berth.builder.BuildContext;
+import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildException.Failure;
 import org.berth.imagecache.ImageDigest;
@@ -39,6 +41,8 @@ final class ContentLayer {
   ImageDigest push(ImageRef base, Path root, BuildContext ctx) {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("content");
     Instant now = Instant.now();
+    java.util.concurrent.atomic.DoubleAdder progress =
+        new java.util.concurrent.atomic.DoubleAdder();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path rel = root.relativize(p);
@@ -71,6 +75,15 @@ final class ContentLayer {
                   Containerizer.to(RegistryImage.named(ctx.target().toString()))
                       .setAllowInsecureRegistries(true)
                       .setToolName("berth")
+                      .addEventHandler(
+                          ProgressEvent.class,
+                          e -> {
+                            progress.add(e.getAllocation().getFractionOfRoot() * e.getUnits());
+                            double done = progress.sum();
+                            ctx.events()
+                                .accept(
+                                    new BuildEvent.Progress("push", Math.round(done * 100), 100));
+                          })
                       .addEventHandler(
                           LogEvent.class,
                           e -> {
