@@ -220,13 +220,7 @@ public final class BuildService implements AutoCloseable {
       finish(build, image, null, strategyName);
     } catch (BuildException e) {
       finish(build, null, whyStopped(build, deadline, e), strategyName);
-    } catch (IOException e) {
-      finish(
-          build,
-          null,
-          new BuildException(Failure.ENGINE, "build workspace: " + e.getMessage(), e),
-          strategyName);
-    } catch (UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       finish(
           build,
           null,

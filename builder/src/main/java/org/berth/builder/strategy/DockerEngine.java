@@ -144,6 +144,20 @@ public final class DockerEngine implements AutoCloseable {
     return imageId.get();
   }
 
+  /**
+   * The last step of an engine build: announces PUSHING, pushes the target, drops the local tag
+   * (the registry now holds the image) and returns the digest.
+   */
+  public ImageDigest pushTarget(BuildContext ctx) {
+    ctx.events()
+        .accept(
+            new org.berth.builder.BuildEvent.PhaseChanged(
+                org.berth.builder.BuildEvent.Phase.PUSHING, "pushing " + ctx.target()));
+    ImageDigest digest = push(ctx.target(), ctx);
+    removeImage(ctx.target());
+    return digest;
+  }
+
   /** Pushes the tag and returns the digest the registry reports afterwards. */
   public ImageDigest push(ImageRef ref, BuildContext ctx) {
     AtomicReference<String> error = new AtomicReference<>();

@@ -52,10 +52,7 @@ public final class DockerfileStrategy implements BuildStrategy {
         ctx);
     ctx.events().accept(new BuildEvent.StepRan(NAME, false, "docker build"));
     ctx.checkStillWanted();
-    ctx.events()
-        .accept(new BuildEvent.PhaseChanged(BuildEvent.Phase.PUSHING, "pushing " + ctx.target()));
-    ImageDigest digest = engine.push(ctx.target(), ctx);
-    engine.removeImage(ctx.target());
+    ImageDigest digest = engine.pushTarget(ctx);
     return new BuiltImage(ctx.target(), digest, NAME);
   }
 }

@@ -107,10 +107,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
     engine.build(tree.root(), dockerfile, Map.of(), ctx.target(), ctx);
     ctx.events().accept(new BuildEvent.StepRan("post-build", false, "content + post-build steps"));
     ctx.checkStillWanted();
-    ctx.events()
-        .accept(new BuildEvent.PhaseChanged(BuildEvent.Phase.PUSHING, "pushing " + ctx.target()));
-    ImageDigest digest = engine.push(ctx.target(), ctx);
-    engine.removeImage(ctx.target());
+    ImageDigest digest = engine.pushTarget(ctx);
     return new BuiltImage(ctx.target(), digest, NAME);
   }
 
