@@ -31,4 +31,16 @@ class BuilderArchitectureTest {
         .allowEmptyShould(true)
         .check(classes);
   }
+
+  @Test
+  void publicApiExposesNoDockerJgitOrJibTypes() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.berth.builder")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "com.github.dockerjava..", "org.eclipse.jgit..", "com.google.cloud.tools.jib..")
+        .check(classes);
+  }
 }

@@ -1,0 +1,27 @@
+package org.berth.builder.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * {@code berth.builder.*}: where images go and how builds run.
+ *
+ * @param registry registry host[:port], e.g. {@code 127.0.0.1:5000}
+ * @param jupyterBaseImage base of environment builds (BERTH_JUPYTER_BASE_IMAGE)
+ * @param recipeVersion bump to stop reusing images built by an older recipe
+ * @param pipIndexUrl package index for requirements.txt; null means pip's default
+ * @param buildpacksBuilder buildpacks builder image; null means none
+ * @param maxConcurrentBuilds builds running at once
+ * @param buildTimeout time limit of one build
+ */
+@ConfigurationProperties("berth.builder")
+public record BuilderProperties(
+    String registry,
+    String jupyterBaseImage,
+    @Bindable(defaultValue = "1") String recipeVersion,
+    @Nullable String pipIndexUrl,
+    @Nullable String buildpacksBuilder,
+    @Bindable(defaultValue = "2") int maxConcurrentBuilds,
+    @Bindable(defaultValue = "30m") Duration buildTimeout) {}

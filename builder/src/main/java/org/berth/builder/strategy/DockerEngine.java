@@ -1,0 +1,344 @@
+package org.berth.builder.strategy;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageCmd;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.berth.builder.BuildContext;
+import org.berth.builder.BuildException;
+import org.berth.builder.BuildException.Failure;
+import org.berth.imagecache.ImageDigest;
+import org.berth.imagecache.ImageRef;
+import org.berth.imagecache.RegistryClient;
+import org.berth.imagecache.RegistryUnavailableException;
+
+/**
+ * The Docker engine as the strategies use it: build with the classic builder, push, ask the
+ * registry for the digest. Wraps docker-java errors into {@link BuildException}s that name the
+ * engine, registry or image. Thread-safe.
+ */
+public final class DockerEngine implements AutoCloseable {
+  private static final java.util.regex.Pattern STEP =
+      java.util.regex.Pattern.compile("Step (\\d+)/(\\d+) :");
+  private final DockerClient docker;
+  private final RegistryClient registry;
+
+  public DockerEngine(DockerClient docker, RegistryClient registry) {
+    this.docker = docker;
+    this.registry = registry;
+  }
+
+  /** A client for {@code unix:///var/run/docker.sock} (or DOCKER_HOST). */
+  public static DockerClient localClient() {
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    ApacheDockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .connectionTimeout(Duration.ofSeconds(10))
+            .responseTimeout(Duration.ofHours(2))
+            .maxConnections(50)
+            .build();
+    return DockerClientImpl.getInstance(config, http);
+  }
+
+  public DockerClient client() {
+    return docker;
+  }
+
+  public RegistryClient registry() {
+    return registry;
+  }
+
+  /**
+   * Builds {@code dockerfile} in {@code contextDir}, streaming the output as log lines, and tags
+   * the result {@code tag}. Returns the image id.
+   */
+  public String build(
+      Path contextDir, Path dockerfile, Map<String, String> args, ImageRef tag, BuildContext ctx) {
+    StringBuilder tail = new StringBuilder();
+    AtomicReference<String> error = new AtomicReference<>();
+    AtomicReference<String> imageId = new AtomicReference<>();
+    BuildImageCmd cmd;
+    try {
+      cmd =
+          docker
+              .buildImageCmd()
+              .withBaseDirectory(contextDir.toFile())
+              .withDockerfile(dockerfile.toFile())
+              .withTags(Set.of(tag.toString()))
+              .withPull(false)
+              .withRemove(true)
+              .withForcerm(true)
+              .withLabels(Map.of("org.berth.built", "true"));
+      args.forEach(cmd::withBuildArg);
+    } catch (RuntimeException e) {
+      throw engineDown(e);
+    }
+    Streaming<BuildResponseItem> callback =
+        new Streaming<>() {
+          @Override
+          public void onNext(BuildResponseItem item) {
+            if (item.getStream() != null) {
+              for (String line : item.getStream().split("\n")) {
+                if (!line.isBlank()) {
+                  ctx.log(line.stripTrailing());
+                  java.util.regex.Matcher step = STEP.matcher(line);
+                  if (step.lookingAt()) {
+                    ctx.events()
+                        .accept(
+                            new org.berth.builder.BuildEvent.Progress(
+                                "build",
+                                Long.parseLong(step.group(1)),
+                                Long.parseLong(step.group(2))));
+                  }
+                  synchronized (tail) {
+                    tail.append(line).append('\n');
+                    if (tail.length() > 8000) {
+                      tail.delete(0, tail.length() - 8000);
+                    }
+                  }
+                }
+              }
+            }
+            if (item.isErrorIndicated()) {
+              String msg =
+                  item.getErrorDetail() != null
+                      ? item.getErrorDetail().getMessage()
+                      : item.getError();
+              error.set(msg);
+              ctx.log("ERROR: " + msg);
+            }
+            if (item.isBuildSuccessIndicated()) {
+              imageId.set(item.getImageId());
+            }
+          }
+        };
+    try {
+      cmd.exec(callback);
+      waitFor(callback, ctx, "building " + tag);
+    } catch (BuildException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (error.get() == null) {
+        throw engineDown(e);
+      }
+    }
+    if (error.get() != null) {
+      throw classify(error.get(), tail.toString(), dockerfile, args);
+    }
+    if (imageId.get() == null) {
+      throw new BuildException(Failure.ENGINE, "the Docker engine returned no image for " + tag);
+    }
+    return imageId.get();
+  }
+
+  /**
+   * The last step of an engine build: announces PUSHING, pushes the target, drops the local tag
+   * (the registry now holds the image) and returns the digest.
+   */
+  public ImageDigest pushTarget(BuildContext ctx) {
+    ctx.events()
+        .accept(
+            new org.berth.builder.BuildEvent.PhaseChanged(
+                org.berth.builder.BuildEvent.Phase.PUSHING, "pushing " + ctx.target()));
+    ImageDigest digest = push(ctx.target(), ctx);
+    removeImage(ctx.target());
+    return digest;
+  }
+
+  /** Pushes the tag and returns the digest the registry reports afterwards. */
+  public ImageDigest push(ImageRef ref, BuildContext ctx) {
+    AtomicReference<String> error = new AtomicReference<>();
+    Streaming<PushResponseItem> callback =
+        new Streaming<>() {
+          @Override
+          public void onNext(PushResponseItem item) {
+            if (item.isErrorIndicated()) {
+              error.set(
+                  item.getErrorDetail() != null
+                      ? item.getErrorDetail().getMessage()
+                      : item.getError());
+            } else if (item.getStatus() != null && item.getId() == null) {
+              ctx.log(item.getStatus());
+            }
+          }
+        };
+    try {
+      docker
+          .pushImageCmd(ref.registry() + "/" + ref.repository())
+          .withTag(ref.tag())
+          .exec(callback);
+      waitFor(callback, ctx, "pushing " + ref);
+    } catch (BuildException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BuildException(
+          Failure.REGISTRY, "pushing " + ref + " failed: " + e.getMessage(), e);
+    }
+    if (error.get() != null) {
+      throw new BuildException(
+          Failure.REGISTRY, "registry " + ref.registry() + " refused " + ref + ": " + error.get());
+    }
+    return digestOf(ref);
+  }
+
+  /** The digest the registry holds for the ref; fails when the registry does not have it. */
+  public ImageDigest digestOf(ImageRef ref) {
+    try {
+      return registry
+          .find(ref)
+          .orElseThrow(
+              () ->
+                  new BuildException(
+                      Failure.REGISTRY,
+                      "registry " + ref.registry() + " does not have " + ref + " after the push"));
+    } catch (RegistryUnavailableException e) {
+      throw new BuildException(Failure.REGISTRY, e.getMessage(), e);
+    }
+  }
+
+  /** Removes local tags the build made; failures are ignored (the engine may be gone). */
+  public void removeImage(ImageRef ref) {
+    try {
+      docker.removeImageCmd(ref.toString()).withForce(false).withNoPrune(false).exec();
+    } catch (RuntimeException e) {
+      // nothing to do: the image may be in use by a later build of the same env
+    }
+  }
+
+  /**
+   * Waits for a stream without docker-java's timed awaitCompletion, which closes the stream when
+   * the timeout passes.
+   */
+  private static void waitFor(Streaming<?> callback, BuildContext ctx, String what) {
+    try {
+      while (!callback.done.await(200, TimeUnit.MILLISECONDS)) {
+        try {
+          ctx.checkStillWanted();
+        } catch (BuildException e) {
+          closeQuietly(callback);
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(callback);
+      throw new BuildException(Failure.CANCELLED, what + " was interrupted");
+    }
+    if (callback.failure != null) {
+      throw callback.failure instanceof RuntimeException r
+          ? r
+          : new RuntimeException(callback.failure);
+    }
+  }
+
+  /** A stream callback with its own completion latch. */
+  private static class Streaming<T> extends ResultCallback.Adapter<T> {
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    volatile Throwable failure;
+
+    @Override
+    public void onComplete() {
+      done.countDown();
+      super.onComplete();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      failure = t;
+      done.countDown();
+      try {
+        close();
+      } catch (java.io.IOException e) {
+        // the stream is going away anyway
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing the stream is what stops the engine's build
+    }
+  }
+
+  private static BuildException engineDown(RuntimeException e) {
+    return new BuildException(
+        Failure.ENGINE, "the Docker engine cannot be reached: " + e.getMessage(), e);
+  }
+
+  /** Turns the engine's error text into a failure a user understands. */
+  static BuildException classify(
+      String error, String tail, Path dockerfile, Map<String, String> args) {
+    String lower = (error + "\n" + tail).toLowerCase();
+    List<String> bases = DockerfileBases.of(dockerfile, args);
+    boolean pull =
+        lower.contains("pull access denied")
+            || lower.contains("manifest unknown")
+            || lower.contains("manifest for")
+            || lower.contains("repository does not exist")
+            || (lower.contains("not found") && lower.contains("manifest"))
+            || lower.contains("error pulling")
+            || (lower.contains("failed to resolve") && lower.contains("docker.io"));
+    if (pull && !bases.isEmpty()) {
+      return new BuildException(
+          Failure.NETWORK,
+          "base image " + String.join(", ", bases) + " cannot be pulled: " + error.strip());
+    }
+    if (error.contains("returned a non-zero code: 97")
+        || lower.contains("newconnectionerror")
+        || lower.contains("failed to establish a new connection")
+        || lower.contains("connection refused") && lower.contains("pip")
+        || lower.contains("temporary failure in name resolution")) {
+      return new BuildException(
+          Failure.NETWORK,
+          "the package index could not be reached while installing requirements.txt: "
+              + error.strip());
+    }
+    return new BuildException(Failure.RECIPE, "the build failed: " + error.strip());
+  }
+
+  @Override
+  public void close() throws Exception {
+    docker.close();
+  }
+
+  /** Base images named by FROM lines, with build-arg defaults left as written. */
+  static final class DockerfileBases {
+    static List<String> of(Path dockerfile, Map<String, String> args) {
+      try {
+        return java.nio.file.Files.readAllLines(dockerfile).stream()
+            .map(String::strip)
+            .filter(l -> l.regionMatches(true, 0, "FROM ", 0, 5))
+            .map(l -> l.substring(5).strip().split("\\s+")[0])
+            .filter(s -> !s.startsWith("--"))
+            .map(
+                s -> {
+                  String out = s;
+                  for (Map.Entry<String, String> a : args.entrySet()) {
+                    out =
+                        out.replace("${" + a.getKey() + "}", a.getValue())
+                            .replace("$" + a.getKey(), a.getValue());
+                  }
+                  return out;
+                })
+            .toList();
+      } catch (java.io.IOException | RuntimeException e) {
+        return List.of();
+      }
+    }
+  }
+}

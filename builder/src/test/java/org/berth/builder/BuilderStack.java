@@ -1,0 +1,45 @@
+package org.berth.builder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.berth.builder.source.GitRepoProvider;
+import org.berth.builder.strategy.DockerEngine;
+import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
+import org.berth.builder.strategy.environment.EnvironmentStrategy;
+import org.berth.imagecache.RegistryClient;
+import org.berth.imagecache.registry.DistributionRegistryClient;
+
+/** The real pieces wired together as the portal will: engine, registry, git, strategies. */
+public final class BuilderStack {
+  /** One recipe version per test run, so earlier runs' images are never taken as cache hits. */
+  public static final String RUN_RECIPE = "t" + System.currentTimeMillis();
+
+  public static BuilderConfig config() {
+    return new BuilderConfig(
+        TestEnv.require("BERTH_REGISTRY"),
+        TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"),
+        RUN_RECIPE,
+        null,
+        null,
+        2,
+        Duration.ofMinutes(5));
+  }
+
+  public static SourcePolicy sources() {
+    return SourcePolicy.defaults().withAllowHosts(Set.of("127.0.0.1"));
+  }
+
+  public static BuildService service(BuilderConfig config, SourcePolicy policy, BuildStore store) {
+    RegistryClient registry = new DistributionRegistryClient(Duration.ofSeconds(5));
+    DockerEngine engine = new DockerEngine(DockerEngine.localClient(), registry);
+    return new BuildService(
+        List.of(new GitRepoProvider(policy)),
+        List.of(new DockerfileStrategy(engine, config), new EnvironmentStrategy(engine, config)),
+        registry,
+        store,
+        config);
+  }
+
+  private BuilderStack() {}
+}
