@@ -230,7 +230,9 @@ public final class DockerLauncher implements Launcher {
     }
     String message = "The server " + request.name() + " " + reason + ".";
     events.accept(new PhaseChanged(Phase.FAILED, message, lastLines));
-    throw new LaunchException.NotReady(message);
+    List<String> tail = lastLines.subList(Math.max(0, lastLines.size() - 5), lastLines.size());
+    throw new LaunchException.NotReady(
+        tail.isEmpty() ? message : message + " Its last lines: " + String.join(" | ", tail));
   }
 
   private boolean answers(URI uri, String token) {

@@ -28,6 +28,7 @@ import org.berth.launch.ServerStatus;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.UserAccount;
 import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.builds.Builds;
 import org.berth.portal.proxy.OriginAccess;
 import org.berth.portal.proxy.ServerDirectory;
 import org.berth.portal.proxy.ServerRoute;
@@ -55,6 +56,7 @@ public class ServerService {
   private final LaunchEvents events;
   private final JsonMapper json;
   private final AccountService accounts;
+  private final Builds builds;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Instant> unknownSince = new ConcurrentHashMap<>();
 
@@ -67,8 +69,10 @@ public class ServerService {
       OriginAccess origins,
       LaunchEvents events,
       JsonMapper json,
-      AccountService accounts) {
+      AccountService accounts,
+      Builds builds) {
     this.accounts = accounts;
+    this.builds = builds;
     this.servers = servers;
     this.launcher = launcher;
     this.limits = limits;
@@ -84,12 +88,11 @@ public class ServerService {
 
   /** Applies defaults and checks every value of a spec against the limits. */
   public ResolvedSpec resolve(LaunchSpec spec) {
-    if (spec.repo() != null && !spec.repo().isBlank()) {
-      throw new LaunchException(
-          "Launching from a repository is not built yet: building images from repositories comes"
-              + " with the Build work. Give an image from the local registry instead.");
-    }
     String image = blankToNull(spec.image());
+    if (spec.repo() != null && !spec.repo().isBlank()) {
+      // Builds (or finds in the registry) the repository's image at the resolved commit.
+      image = builds.imageOf(spec.repo(), spec.ref()).ref().toString();
+    }
     if (image == null) {
       image = blankToNull(config.getDefaultImage());
     }

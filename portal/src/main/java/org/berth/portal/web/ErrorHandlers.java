@@ -13,10 +13,13 @@ import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.util.List;
+import org.berth.builder.BuildException;
+import org.berth.builder.UnknownRefException;
 import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.builds.NoSuchBuildException;
 import org.berth.portal.servers.ServerNotFoundException;
 import org.berth.portal.servers.SpecChangedException;
 import org.berth.portal.servers.TooManyServersException;
@@ -110,6 +113,44 @@ final class ErrorHandlers {
         return HttpStatus.BAD_GATEWAY;
       }
       return HttpStatus.BAD_REQUEST;
+    }
+  }
+
+  /** Build failures: the status says which part failed. */
+  @Produces
+  @Singleton
+  static class Build implements ExceptionHandler<BuildException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, BuildException exception) {
+      HttpStatus status = statusOf(exception);
+      return Pages.isApi(request)
+          ? ApiError.of(status, exception.getMessage())
+          : Pages.error(status, exception.getMessage(), null);
+    }
+
+    static HttpStatus statusOf(BuildException e) {
+      if (e instanceof UnknownRefException) {
+        return HttpStatus.NOT_FOUND;
+      }
+      return switch (e.failure()) {
+        case REFUSED -> HttpStatus.BAD_REQUEST;
+        case RECIPE -> HttpStatus.UNPROCESSABLE_ENTITY;
+        case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
+        case CANCELLED -> HttpStatus.CONFLICT;
+        case GIT, NETWORK -> HttpStatus.BAD_GATEWAY;
+        default -> HttpStatus.SERVICE_UNAVAILABLE;
+      };
+    }
+  }
+
+  @Produces
+  @Singleton
+  static class NoSuchBuild implements ExceptionHandler<NoSuchBuildException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, NoSuchBuildException exception) {
+      return ApiError.of(HttpStatus.NOT_FOUND, exception.getMessage());
     }
   }
 

@@ -17,6 +17,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.HashMap;
 import java.util.Map;
+import org.berth.builder.BuildException;
 import org.berth.launch.LaunchException;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
@@ -72,6 +73,8 @@ class ServerPagesController {
       return Pages.page(HttpStatus.CONFLICT, "confirm", model);
     } catch (LaunchException e) {
       return homePage(ErrorHandlers.Launch.statusOf(e), user, form, e.getMessage());
+    } catch (BuildException e) {
+      return homePage(ErrorHandlers.Build.statusOf(e), user, form, e.getMessage());
     }
   }
 

@@ -41,6 +41,11 @@ final class ContentLayer {
   ImageDigest push(ImageRef base, Path root, BuildContext ctx) {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("content");
     Instant now = Instant.now();
+    // The home itself must stay the user's: a new home volume copies its owner from the image, and
+    // Jib would otherwise add /home/jovyan as root's.
+    layer.addEntry(
+        new FileEntry(
+            root, AbsoluteUnixPath.get(HOME), FilePermissions.fromOctalString("755"), now, OWNER));
     java.util.concurrent.atomic.DoubleAdder progress =
         new java.util.concurrent.atomic.DoubleAdder();
     try (Stream<Path> files = Files.walk(root)) {

@@ -1,0 +1,87 @@
+package org.berth.portal.builds;
+
+import io.micronaut.context.BeanProvider;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.berth.builder.BuildException;
+import org.berth.builder.BuildHandle;
+import org.berth.builder.BuildRecord;
+import org.berth.builder.BuildService;
+import org.berth.builder.BuildStore;
+import org.berth.builder.BuiltImage;
+import org.berth.builder.SourceSpec;
+
+/**
+ * The portal's door to the builder. The build service is made on first use, so that Berth starts
+ * (and says what is missing) even where no base image is configured.
+ */
+@Singleton
+public class Builds {
+
+  private static final Duration WAIT = Duration.ofMinutes(35);
+
+  private final BeanProvider<BuildService> service;
+  private final BeanProvider<BuildStore> store;
+
+  Builds(BeanProvider<BuildService> service, BeanProvider<BuildStore> store) {
+    this.service = service;
+    this.store = store;
+  }
+
+  /** Starts (or joins, or finds cached) the build of a repository at a ref. */
+  public BuildHandle submit(String repo, String ref) {
+    if (repo == null || repo.isBlank()) {
+      throw new BuildException(BuildException.Failure.REFUSED, "Give a repository to build.");
+    }
+    return service()
+        .submit(
+            SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip()));
+  }
+
+  /** Builds (or finds) the image of a repository at a ref and waits for it. */
+  public BuiltImage imageOf(String repo, String ref) {
+    BuildHandle handle = submit(repo, ref);
+    try {
+      return handle.result().get(WAIT.toMinutes(), TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof BuildException b) {
+        throw b;
+      }
+      throw new BuildException(
+          BuildException.Failure.ENGINE, "The build of " + repo + " failed: " + e.getCause(), e);
+    } catch (TimeoutException e) {
+      throw new BuildException(
+          BuildException.Failure.TIMEOUT, "The build of " + repo + " took too long.");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildException(
+          BuildException.Failure.CANCELLED, "Interrupted while building " + repo + ".");
+    }
+  }
+
+  /** A running or queued build. */
+  public java.util.Optional<BuildHandle> find(String id) {
+    return service().find(id);
+  }
+
+  /** A finished build's record. */
+  public java.util.Optional<BuildRecord> record(String id) {
+    service();
+    return store.get().find(id);
+  }
+
+  private BuildService service() {
+    try {
+      return service.get();
+    } catch (RuntimeException e) {
+      throw new BuildException(
+          BuildException.Failure.ENGINE,
+          "Building is not available: set BERTH_JUPYTER_BASE_IMAGE (deploy/local/setup.sh writes it"
+              + " to stack.env).",
+          e);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package org.berth.portal.builds;
+
+import static org.berth.portal.support.Accounts.PASSWORD;
+import static org.berth.portal.support.Browserless.basic;
+import static org.berth.portal.support.Browserless.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.berth.builder.GitServer;
+import org.berth.portal.support.Accounts;
+import org.berth.portal.support.Browserless;
+import org.berth.portal.support.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Builds through the API from a repository served over a real git:// transport, into the real
+ * registry, and a server launched from a repository.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BuildsIT implements TestPropertyProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject EmbeddedServer portal;
+
+  private final GitServer git = new GitServer();
+  private final String instance = "bit" + System.nanoTime();
+  private String repo;
+  private String token;
+
+  @Override
+  public Map<String, String> getProperties() {
+    Map<String, String> p = TestDatabases.postgres();
+    p.put("berth.sources.allow-hosts", "127.0.0.1");
+    p.put("berth.launch.instance-id", instance);
+    p.put("berth.launch.default-memory", "256M");
+    return p;
+  }
+
+  @BeforeAll
+  void repositoryAndUser() throws Exception {
+    Path files = Files.createTempDirectory("berth-repo");
+    Files.writeString(files.resolve("hello.txt"), "hello from the repository\n");
+    Files.writeString(files.resolve("README.md"), "# A repository with no build config\n");
+    repo = git.create("notes", files);
+    String user = Accounts.signedIn(new Browserless(portal.getURI()), "bld");
+    HttpResponse<String> t =
+        new Browserless(portal.getURI())
+            .json("POST", "/api/v1/tokens", "{\"name\":\"b\"}", basic(user, PASSWORD));
+    token = JSON.readTree(t.body()).get("token").asText();
+  }
+
+  @AfterAll
+  void cleanUp() throws Exception {
+    git.close();
+    new ProcessBuilder(
+            "sh",
+            "-c",
+            "docker rm -f $(docker ps -aq --filter label=org.berth.instance="
+                + instance
+                + ") ;"
+                + " docker volume rm -f $(docker volume ls -q --filter label=org.berth.instance="
+                + instance
+                + ")")
+        .start()
+        .waitFor();
+  }
+
+  @Test
+  void buildsARepositoryIntoTheRegistryAndLaunchesAServerFromIt() throws Exception {
+    HttpResponse<String> started =
+        api("POST", "/api/v1/builds", "{\"repo\":\"" + repo + "\",\"ref\":\"main\"}");
+    assertEquals(202, started.statusCode(), started.body());
+    JsonNode build = JSON.readTree(started.body());
+    String id = build.get("id").asText();
+    assertTrue(build.get("commit").asText().matches("[0-9a-f]{40}"), started.body());
+
+    JsonNode done = build;
+    for (int i = 0; i < 600 && !done.get("status").asText().matches("built|failed"); i++) {
+      Thread.sleep(500);
+      done = JSON.readTree(api("GET", "/api/v1/builds/" + id, null).body());
+    }
+    assertEquals("built", done.get("status").asText(), done.toString());
+    assertTrue(done.get("image").asText().startsWith("127.0.0.1:5000/"), done.toString());
+    assertTrue(
+        done.get("image").asText().endsWith(build.get("commit").asText() + "-r1")
+            || done.get("image").asText().contains(build.get("commit").asText()),
+        done.toString());
+
+    String events = api("GET", "/api/v1/builds/" + id + "/events", null).body();
+    assertTrue(events.contains("event: finished"), events);
+
+    HttpResponse<String> server =
+        api("PUT", "/api/v1/servers/notes", "{\"repo\":\"" + repo + "\",\"ref\":\"main\"}");
+    assertEquals(201, server.statusCode(), server.body());
+    String url = JSON.readTree(server.body()).get("url").asText();
+    String serverId = java.net.URI.create(url).getHost().split("\\.")[0];
+    Process cat =
+        new ProcessBuilder("docker", "exec", "berth-" + serverId, "cat", "/home/jovyan/hello.txt")
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        "hello from the repository", new String(cat.getInputStream().readAllBytes()).strip());
+  }
+
+  @Test
+  void forbiddenSourcesAndUnknownRefsAreRefusedClearly() {
+    for (String bad :
+        new String[] {
+          "file:///etc",
+          "ext::sh -c id",
+          "ftp://127.0.0.1/x.git",
+          "git://169.254.169.254/x.git",
+          "--upload-pack=touch"
+        }) {
+      HttpResponse<String> r =
+          api("POST", "/api/v1/builds", "{\"repo\":\"" + bad + "\",\"ref\":\"main\"}");
+      assertEquals(400, r.statusCode(), bad + " -> " + r.body());
+    }
+    HttpResponse<String> unknown =
+        api("POST", "/api/v1/builds", "{\"repo\":\"" + repo + "\",\"ref\":\"no-such-branch\"}");
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("no-such-branch"), unknown.body());
+    HttpResponse<String> dash =
+        api("POST", "/api/v1/builds", "{\"repo\":\"" + repo + "\",\"ref\":\"-x\"}");
+    assertEquals(400, dash.statusCode(), dash.body());
+    assertEquals(404, api("GET", "/api/v1/builds/nope", null).statusCode());
+  }
+
+  private HttpResponse<String> api(String method, String path, String body) {
+    return new Browserless(portal.getURI()).json(method, path, body, bearer(token));
+  }
+}
