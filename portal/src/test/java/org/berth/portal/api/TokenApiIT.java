@@ -54,6 +54,9 @@ class TokenApiIT implements TestPropertyProvider {
     assertEquals(201, created.statusCode(), created.body());
     String token = JSON.readTree(created.body()).get("token").asText();
     assertTrue(token.startsWith("berth_"));
+    assertTrue(
+        JSON.readTree(created.body()).get("createdAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*"),
+        "dates are ISO-8601 text: " + created.body());
 
     HttpResponse<String> me = anonymous().json("GET", "/api/v1/me", null, bearer(token));
     assertEquals(200, me.statusCode());
