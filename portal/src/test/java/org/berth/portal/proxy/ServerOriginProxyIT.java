@@ -179,6 +179,36 @@ class ServerOriginProxyIT implements TestPropertyProvider {
   }
 
   @Test
+  void theJdkWebSocketClientWorksThroughTheProxy() throws Exception {
+    String cookie = handoff(owner, serverId, "/");
+    java.util.concurrent.LinkedBlockingQueue<String> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .header("Host", host(serverId))
+            .header("Cookie", cookie)
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"),
+                new java.net.http.WebSocket.Listener() {
+                  @Override
+                  public java.util.concurrent.CompletionStage<?> onText(
+                      java.net.http.WebSocket w, CharSequence data, boolean last) {
+                    received.add(data.toString());
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      ws.sendText("jdk " + i, true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(
+          "echo:jdk " + i, received.poll(5, java.util.concurrent.TimeUnit.SECONDS), "reply " + i);
+    }
+    ws.abort();
+  }
+
+  @Test
   void aStoppedServerGivesAClearBadGateway() throws Exception {
     String gone = "g" + Long.toString(System.nanoTime(), 36);
     int freePort;
