@@ -3,6 +3,8 @@ package org.berth.portal.servers;
 import static org.berth.portal.support.Accounts.PASSWORD;
 import static org.berth.portal.support.Browserless.basic;
 import static org.berth.portal.support.Browserless.bearer;
+import static org.berth.portal.support.Engine.docker;
+import static org.berth.portal.support.Engine.viaOrigin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +15,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.berth.portal.proxy.ServerDirectory;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
+import org.berth.portal.support.Engine;
 import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +46,6 @@ class ServersIT implements TestPropertyProvider {
 
   @Inject EmbeddedServer portal;
   @Inject ServerService service;
-  @Inject ServerDirectory directory;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> extraContainers = new ArrayList<>();
@@ -81,19 +81,7 @@ class ServersIT implements TestPropertyProvider {
 
   @AfterAll
   void removeContainers() throws Exception {
-    for (String id :
-        docker("ps", "-aq", "--filter", "label=org.berth.instance=" + instance).split("\\s+")) {
-      if (!id.isBlank()) {
-        docker("rm", "-f", id);
-      }
-    }
-    for (String v :
-        docker("volume", "ls", "-q", "--filter", "label=org.berth.instance=" + instance)
-            .split("\\s+")) {
-      if (!v.isBlank()) {
-        docker("volume", "rm", "-f", v);
-      }
-    }
+    Engine.removeInstance(instance);
     for (String c : extraContainers) {
       docker("rm", "-f", c);
     }
@@ -238,40 +226,6 @@ class ServersIT implements TestPropertyProvider {
   }
 
   @Test
-  void reconciliationReadoptsRunningServersAndMarksDeadOnesStopped() throws Exception {
-    String user = Accounts.signedIn(new Browserless(portal.getURI()), "rec");
-    String token = token(user);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      ids.add(serverId(JSON.readTree(put("r" + i, "{}", token, false).body())));
-    }
-    // A restart loses what the proxy knew; reconciliation finds the servers again.
-    ids.forEach(directory::unregister);
-    service.reconcile();
-    for (int i = 0; i < 2; i++) {
-      String url =
-          JSON.readTree(api("GET", "/api/v1/servers/r" + i, null, token).body())
-              .get("url")
-              .asText();
-      assertEquals(200, viaOrigin(url + "api/status", "Bearer " + token).statusCode());
-    }
-    String killed = containerId(ids.get(0));
-    docker("kill", killed);
-    docker("wait", killed);
-    service.reconcile();
-    assertEquals(
-        "STOPPED",
-        JSON.readTree(api("GET", "/api/v1/servers/r0", null, token).body()).get("state").asText());
-    assertEquals(
-        "RUNNING",
-        JSON.readTree(api("GET", "/api/v1/servers/r1", null, token).body()).get("state").asText());
-    assertEquals(
-        2,
-        docker("ps", "-aq", "--filter", "label=org.berth.owner=" + user).split("\\s+").length,
-        "no duplicates");
-  }
-
-  @Test
   void unknownContainersWithBerthsLabelsAreRemovedAfterGraceButOthersAreNot() throws Exception {
     String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
     String orphan = "orphan" + instance;
@@ -304,8 +258,7 @@ class ServersIT implements TestPropertyProvider {
   }
 
   private int containers() throws Exception {
-    String out = docker("ps", "-aq", "--filter", "label=org.berth.instance=" + instance);
-    return out.isBlank() ? 0 : out.split("\\s+").length;
+    return Engine.containersLabelled("org.berth.instance=" + instance).size();
   }
 
   private String token(String user) {
@@ -323,18 +276,6 @@ class ServersIT implements TestPropertyProvider {
     return new Browserless(portal.getURI()).json(method, path, body, bearer(token));
   }
 
-  /** Sends a request to a server's own origin, naming it in the Host header. */
-  private HttpResponse<String> viaOrigin(String url, String authorization) throws Exception {
-    URI uri = URI.create(url);
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + uri.getRawPath()))
-            .header("Host", uri.getHost() + ":" + uri.getPort());
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   private static String serverId(JsonNode server) {
     String host = URI.create(server.get("url").asText()).getHost();
     return host.substring(0, host.indexOf('.'));
@@ -342,16 +283,5 @@ class ServersIT implements TestPropertyProvider {
 
   private static String containerId(String serverId) throws Exception {
     return docker("inspect", "-f", "{{.Id}}", "berth-" + serverId);
-  }
-
-  static String docker(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("docker"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).strip();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
   }
 }
