@@ -34,12 +34,16 @@ class LaunchJourneyIT {
     page.fill("#launch-form [name=name]", "lab");
     page.fill("#launch-form [name=memory]", "512M");
     page.waitForNavigation(() -> page.click("#launch-submit"));
-    assertEquals(PORTAL.url("/servers"), page.url(), page.content());
-    Locator row = page.locator("tr.server-row[data-name=lab]");
-    assertThat(row.locator(".server-state")).hasText("running");
+    assertEquals(PORTAL.url("/servers/lab/launching"), page.url(), page.content());
+    // The launch's phases stream in; at ready the page offers to open the server.
+    assertThat(page.locator("#open-link"))
+        .isVisible(
+            new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                .setTimeout(60_000));
+    assertThat(page.locator("#launch-phases li.done")).hasCount(4);
 
     // Open it: a new tab on the server's own origin, signed in by a one-time hand-off.
-    Page jupyter = context.waitForPage(() -> row.locator(".open-link").click());
+    Page jupyter = context.waitForPage(() -> page.locator("#open-link").click());
     jupyter.waitForLoadState();
     URI origin = URI.create(jupyter.url());
     assertTrue(origin.getHost().endsWith(".localhost"), jupyter.url());
@@ -85,6 +89,9 @@ class LaunchJourneyIT {
 
     // Clean up through the page, as the owner would.
     page.bringToFront();
+    page.navigate(PORTAL.url("/servers"));
+    Locator row = page.locator("tr.server-row[data-name=lab]");
+    assertThat(row.locator(".server-state")).hasText("running");
     page.waitForNavigation(() -> row.locator(".delete-submit").click());
     assertThat(page.locator("tr.server-row[data-name=lab]")).hasCount(0);
   }

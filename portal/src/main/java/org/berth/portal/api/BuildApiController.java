@@ -21,8 +21,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildHandle;
 import org.berth.builder.BuildRecord;
-import org.berth.builder.BuiltImage;
 import org.berth.portal.auth.Csrf;
+import org.berth.portal.builds.BuildView;
 import org.berth.portal.builds.Builds;
 import org.berth.portal.builds.NoSuchBuildException;
 import org.reactivestreams.Publisher;
@@ -48,72 +48,24 @@ class BuildApiController {
   @Serdeable
   record BuildRequest(@Nullable String repo, @Nullable String ref) {}
 
-  /** A build as the API shows it. */
+  /**
+   * One build event as streamed: {@code type} is a phase ({@code resolving}, {@code cache_hit},
+   * {@code queued}, {@code fetching}, {@code building}, {@code pushing}, {@code built}, {@code
+   * failed}), {@code queue} (with the position in {@code done}), {@code step}, {@code progress}
+   * (with {@code done} of {@code total}, 0 when unknown), {@code log}, or {@code finished} (with
+   * {@code succeeded}).
+   */
   @Serdeable
-  record BuildView(
-      String id,
-      String status,
-      String repo,
-      String commit,
-      @Nullable String strategy,
-      String image,
-      @Nullable String digest,
-      @Nullable String error,
-      int queuePosition) {
-
-    static BuildView of(BuildRecord r) {
-      String status =
-          switch (r.outcome()) {
-            case BUILT, CACHE_HIT -> "built";
-            case FAILED -> "failed";
-            case CANCELLED -> "cancelled";
-          };
-      return new BuildView(
-          r.id(),
-          status,
-          r.source(),
-          r.commit(),
-          r.strategy(),
-          r.image() == null ? "" : r.image().toString(),
-          r.digest() == null ? null : r.digest().toString(),
-          r.message(),
-          0);
-    }
-
-    static BuildView of(BuildHandle h) {
-      String status = "running";
-      String strategy = null;
-      String digest = null;
-      String error = null;
-      if (h.result().isDone()) {
-        try {
-          BuiltImage built = h.result().join();
-          status = "built";
-          strategy = built.strategy();
-          digest = built.digest().toString();
-        } catch (RuntimeException e) {
-          status = "failed";
-          error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-        }
-      } else if (h.queuePosition() > 0) {
-        status = "queued";
-      }
-      return new BuildView(
-          h.id(),
-          status,
-          h.source().spec().repoUrl(),
-          h.source().commit(),
-          strategy,
-          h.target().toString(),
-          digest,
-          error,
-          h.queuePosition());
+  record BuildEventView(
+      String type,
+      String text,
+      @Nullable Long done,
+      @Nullable Long total,
+      @Nullable Boolean succeeded) {
+    BuildEventView(String type, String text) {
+      this(type, text, null, null, null);
     }
   }
-
-  /** One build event as streamed. */
-  @Serdeable
-  record BuildEventView(String type, String text) {}
 
   @Post
   @Operation(summary = "Start (or join, or find cached) the build of a repository at a ref")
@@ -128,12 +80,7 @@ class BuildApiController {
   @Get("/{id}")
   @Operation(summary = "A build's status, commit, strategy, image and digest")
   HttpResponse<BuildView> get(@PathVariable String id) {
-    return HttpResponse.ok(
-        builds
-            .find(id)
-            .map(BuildView::of)
-            .or(() -> builds.record(id).map(BuildView::of))
-            .orElseThrow(() -> new NoSuchBuildException(id)));
+    return HttpResponse.ok(builds.view(id));
   }
 
   @Get(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
@@ -147,7 +94,13 @@ class BuildApiController {
           .map(line -> Event.of(new BuildEventView("log", line)).name("log"))
           .concatWith(
               Flux.just(
-                  Event.of(new BuildEventView("finished", BuildView.of(record).status()))
+                  Event.of(
+                          new BuildEventView(
+                              "finished",
+                              record.message(),
+                              null,
+                              null,
+                              "built".equals(BuildView.of(record).status())))
                       .name("finished")));
     }
     BuildHandle handle = running.get();
@@ -173,21 +126,35 @@ class BuildApiController {
   }
 
   private static Event<BuildEventView> view(BuildEvent event) {
-    String type;
-    String text;
+    BuildEventView view;
     if (event instanceof BuildEvent.PhaseChanged p) {
-      type = p.phase().name().toLowerCase();
-      text = p.message();
+      view = new BuildEventView(p.phase().name().toLowerCase(), p.message());
     } else if (event instanceof BuildEvent.LogLine l) {
-      type = "log";
-      text = l.line();
-    } else if (event instanceof BuildEvent.Finished f) {
-      type = "finished";
-      text = String.valueOf(f);
+      view = new BuildEventView("log", l.line());
+    } else if (event instanceof BuildEvent.QueuePosition q) {
+      view =
+          new BuildEventView(
+              "queue",
+              "position " + q.position() + " in the queue",
+              (long) q.position(),
+              null,
+              null);
+    } else if (event instanceof BuildEvent.Progress p) {
+      view = new BuildEventView("progress", p.step(), p.done(), p.total(), null);
+    } else if (event instanceof BuildEvent.StepRan r) {
+      view =
+          new BuildEventView(
+              "step", r.step() + (r.cached() ? " (cached)" : "") + ": " + r.detail());
     } else {
-      type = "progress";
-      text = String.valueOf(event);
+      BuildEvent.Finished f = (BuildEvent.Finished) event;
+      view =
+          new BuildEventView(
+              "finished",
+              f.succeeded() ? f.image() + " is ready" : f.message(),
+              null,
+              null,
+              f.succeeded());
     }
-    return Event.of(new BuildEventView(type, text)).name(type);
+    return Event.of(view).name(view.type());
   }
 }

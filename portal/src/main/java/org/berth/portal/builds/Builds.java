@@ -73,6 +73,26 @@ public class Builds {
     return store.get().find(id);
   }
 
+  /** A running, queued or finished build as the API shows it. */
+  public BuildView view(String id) {
+    return find(id)
+        .map(BuildView::of)
+        .or(() -> record(id).map(BuildView::of))
+        .orElseThrow(() -> new NoSuchBuildException(id));
+  }
+
+  /** The build's log lines so far (all of them once it has ended). */
+  public java.util.List<String> log(String id) {
+    java.util.Optional<BuildHandle> running = find(id);
+    if (running.isPresent()) {
+      return running.get().events().stream()
+          .filter(e -> e instanceof org.berth.builder.BuildEvent.LogLine)
+          .map(e -> ((org.berth.builder.BuildEvent.LogLine) e).line())
+          .toList();
+    }
+    return record(id).map(BuildRecord::log).orElseThrow(() -> new NoSuchBuildException(id));
+  }
+
   private BuildService service() {
     try {
       return service.get();

@@ -2,7 +2,9 @@ package org.berth.portal.servers;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.berth.launch.LaunchEvent;
 import org.berth.launch.LaunchException;
 import org.berth.launch.LaunchHandle;
@@ -57,6 +61,7 @@ public class ServerService {
   private final JsonMapper json;
   private final AccountService accounts;
   private final Builds builds;
+  private final Executor background;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Instant> unknownSince = new ConcurrentHashMap<>();
 
@@ -70,7 +75,9 @@ public class ServerService {
       LaunchEvents events,
       JsonMapper json,
       AccountService accounts,
-      Builds builds) {
+      Builds builds,
+      @Named(TaskExecutors.BLOCKING) Executor background) {
+    this.background = background;
     this.accounts = accounts;
     this.builds = builds;
     this.servers = servers;
@@ -88,6 +95,8 @@ public class ServerService {
 
   /** Applies defaults and checks every value of a spec against the limits. */
   public ResolvedSpec resolve(LaunchSpec spec) {
+    Resources resources = resources(spec);
+    String path = openPath(spec);
     String image = blankToNull(spec.image());
     if (spec.repo() != null && !spec.repo().isBlank()) {
       // Builds (or finds in the registry) the repository's image at the resolved commit.
@@ -103,31 +112,84 @@ public class ServerService {
       throw new LaunchException(
           "Only images from " + config.getAllowedImagePrefix() + " can be launched.");
     }
-    Resources defaults = limits.defaults();
-    Resources resources =
-        limits.check(
-            new Resources(
-                spec.memory() == null || spec.memory().isBlank()
-                    ? defaults.memoryBytes()
-                    : Resources.parseMemory(spec.memory()),
-                spec.cpus() == null ? defaults.cpus() : spec.cpus(),
-                spec.idleTimeout() == null || spec.idleTimeout().isBlank()
-                    ? defaults.idleTimeout()
-                    : Durations.parse(spec.idleTimeout(), "Idle timeout"),
-                limits.maxAge()));
-    String path = spec.path() == null ? "" : spec.path().strip();
-    if (path.startsWith("/") || path.contains("..") || path.contains("\\")) {
-      throw new LaunchException("The path to open is relative to the server's home, without '..'.");
-    }
     return new ResolvedSpec(image, resources, path, Boolean.TRUE.equals(spec.cullingDisabled()));
   }
 
   /**
-   * Launches the user's server of that name: reuses it when its spec is unchanged (starting it if
-   * stopped), recreates it when the spec changed and {@code confirmed}, creates it otherwise. A
-   * server created by a failed launch leaves nothing behind.
+   * Checks what can be checked before building: the server's name, the resources against the limits
+   * and the path to open. Throws what {@link #launch} would.
+   */
+  public void precheck(String rawName, LaunchSpec spec) {
+    new ServerName(rawName);
+    resources(spec);
+    openPath(spec);
+  }
+
+  private Resources resources(LaunchSpec spec) {
+    Resources defaults = limits.defaults();
+    return limits.check(
+        new Resources(
+            spec.memory() == null || spec.memory().isBlank()
+                ? defaults.memoryBytes()
+                : Resources.parseMemory(spec.memory()),
+            spec.cpus() == null ? defaults.cpus() : spec.cpus(),
+            spec.idleTimeout() == null || spec.idleTimeout().isBlank()
+                ? defaults.idleTimeout()
+                : Durations.parse(spec.idleTimeout(), "Idle timeout"),
+            limits.maxAge()));
+  }
+
+  private static String openPath(LaunchSpec spec) {
+    String path = spec.path() == null ? "" : spec.path().strip();
+    if (path.startsWith("/") || path.contains("..") || path.contains("\\")) {
+      throw new LaunchException("The path to open is relative to the server's home, without '..'.");
+    }
+    return path;
+  }
+
+  /**
+   * Launches the user's server of that name and waits until it is ready: reuses it when its spec is
+   * unchanged (starting it if stopped), recreates it when the spec changed and {@code confirmed},
+   * creates it otherwise. A server created by a failed launch leaves nothing behind.
    */
   public Launched launch(CurrentUser user, String rawName, LaunchSpec spec, boolean confirmed) {
+    Prepared prepared = prepare(user, rawName, spec, confirmed);
+    if (prepared.toStart() == null) {
+      return new Launched(prepared.reused(), false);
+    }
+    return new Launched(
+        start(user, prepared.toStart(), prepared.created(), prepared.events()), prepared.created());
+  }
+
+  /**
+   * Like {@link #launch}, but returns as soon as the server is recorded: its start runs in the
+   * background and its phases stream through {@link #launchEvents}. Refusals (names, limits, a
+   * changed spec, a failed build) are still thrown here.
+   */
+  public ServerView launchInBackground(
+      CurrentUser user, String rawName, LaunchSpec spec, boolean confirmed) {
+    Prepared prepared = prepare(user, rawName, spec, confirmed);
+    if (prepared.toStart() == null) {
+      return prepared.reused();
+    }
+    ServerRecord record = prepared.toStart();
+    background.execute(
+        () -> {
+          try {
+            start(user, record, prepared.created(), prepared.events());
+          } catch (RuntimeException e) {
+            // The failure is in the launch's events and, for a kept server, in its record.
+            LOG.info("Launch of {} failed: {}", record.name(), e.getMessage());
+          }
+        });
+    return view(record, user.username());
+  }
+
+  /** What a launch does next: nothing (a running server reused) or start a record. */
+  private record Prepared(
+      ServerView reused, ServerRecord toStart, boolean created, Consumer<LaunchEvent> events) {}
+
+  private Prepared prepare(CurrentUser user, String rawName, LaunchSpec spec, boolean confirmed) {
     ServerName name = new ServerName(rawName);
     ResolvedSpec resolved = resolve(spec);
     synchronized (locks.computeIfAbsent(user.id() + "/" + name, k -> new Object())) {
@@ -140,9 +202,11 @@ public class ServerService {
         }
         if (sameSpec && isRunning(old)) {
           ServerRecord updated = servers.update(old.withSpec(resolved));
-          return new Launched(view(updated, user.username()), false);
+          return new Prepared(view(updated, user.username()), null, false, null);
         }
-        return new Launched(start(user, servers.update(old.withSpec(resolved)), false), false);
+        ServerRecord starting =
+            servers.update(old.withSpec(resolved).withState(ServerState.STARTING.name(), null));
+        return new Prepared(null, starting, false, events.begin(eventsKey(user, name.value())));
       }
       if (servers.countByOwnerId(user.id()) >= limits.maxServersPerUser()) {
         throw new TooManyServersException(
@@ -174,12 +238,12 @@ public class ServerService {
                   null,
                   Instant.now(),
                   null));
-      return new Launched(start(user, fresh, true), true);
+      return new Prepared(null, fresh, true, events.begin(eventsKey(user, name.value())));
     }
   }
 
-  private ServerView start(CurrentUser user, ServerRecord record, boolean created) {
-    record = servers.update(record.withState(ServerState.STARTING.name(), null));
+  private ServerView start(
+      CurrentUser user, ServerRecord record, boolean created, Consumer<LaunchEvent> progress) {
     LaunchRequest request =
         new LaunchRequest(
             user.username(),
@@ -196,12 +260,14 @@ public class ServerService {
             record.specHash(),
             Map.of());
     try {
-      LaunchHandle handle = launcher.start(request, events.begin(record.serverId()));
+      LaunchHandle handle = launcher.start(request, progress);
       ServerRecord running =
           servers.update(record.started(handle.backend(), toJson(handle), Instant.now()));
       adopt(running, user.username(), launcher.status(handle));
       return view(running, user.username());
     } catch (LaunchException e) {
+      progress.accept(
+          new LaunchEvent.PhaseChanged(LaunchEvent.Phase.FAILED, e.getMessage(), List.of()));
       if (created) {
         launcher.discard(record.serverId());
         servers.delete(record);
@@ -237,7 +303,7 @@ public class ServerService {
     ServerRecord record = owned(user, name);
     directory.unregister(record.serverId());
     launcher.discard(record.serverId());
-    events.forget(record.serverId());
+    events.forget(eventsKey(user, record.name()));
     servers.delete(record);
   }
 
@@ -250,8 +316,16 @@ public class ServerService {
     return origins.handoffLink(user.username(), record.serverId(), next);
   }
 
+  /**
+   * The events of the latest launch of the user's server of that name, kept even when the launch
+   * failed and left no server behind; empty when this Berth has not launched it.
+   */
   public Flux<LaunchEvent> launchEvents(CurrentUser user, String name) {
-    return events.of(owned(user, name).serverId());
+    return events.of(eventsKey(user, name));
+  }
+
+  private static String eventsKey(CurrentUser user, String name) {
+    return user.id() + "/" + name;
   }
 
   /**

@@ -150,7 +150,9 @@ final class ErrorHandlers {
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, NoSuchBuildException exception) {
-      return ApiError.of(HttpStatus.NOT_FOUND, exception.getMessage());
+      return Pages.isApi(request)
+          ? ApiError.of(HttpStatus.NOT_FOUND, exception.getMessage())
+          : Pages.error(HttpStatus.NOT_FOUND, exception.getMessage(), null);
     }
   }
 

@@ -18,11 +18,14 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.HashMap;
 import java.util.Map;
 import org.berth.builder.BuildException;
+import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.builds.Builds;
 import org.berth.portal.servers.LaunchConfiguration;
 import org.berth.portal.servers.LaunchSpec;
+import org.berth.portal.servers.ServerNotFoundException;
 import org.berth.portal.servers.ServerService;
 import org.berth.portal.servers.SpecChangedException;
 
@@ -34,11 +37,14 @@ import org.berth.portal.servers.SpecChangedException;
 class ServerPagesController {
 
   private final ServerService servers;
+  private final Builds builds;
   private final LaunchConfiguration launch;
   private final Csrf csrf;
 
-  ServerPagesController(ServerService servers, LaunchConfiguration launch, Csrf csrf) {
+  ServerPagesController(
+      ServerService servers, Builds builds, LaunchConfiguration launch, Csrf csrf) {
     this.servers = servers;
+    this.builds = builds;
     this.launch = launch;
     this.csrf = csrf;
   }
@@ -62,9 +68,24 @@ class ServerPagesController {
             form.get("idleTimeout"),
             form.get("path"),
             "true".equals(form.get("cullingDisabled")));
+    String name = form.getOrDefault("name", "");
     try {
-      servers.launch(user, form.getOrDefault("name", ""), spec, "true".equals(form.get("confirm")));
-      return Pages.redirect("/servers");
+      servers.precheck(name, spec);
+      String repo = form.get("repo");
+      if (repo != null && !repo.isBlank() && form.get("built") == null) {
+        // Build first, in view: the build page continues the launch when the image is there.
+        BuildHandle build = builds.submit(repo, form.get("ref"));
+        if (!build.isDone() || build.result().isCompletedExceptionally()) {
+          HttpStatus status = HttpStatus.ACCEPTED;
+          if (build.result().isCompletedExceptionally()) {
+            status = HttpStatus.UNPROCESSABLE_ENTITY;
+          }
+          return BuildPagesController.page(
+              status, user, builds.view(build.id()), builds.log(build.id()), form);
+        }
+      }
+      servers.launchInBackground(user, name, spec, "true".equals(form.get("confirm")));
+      return Pages.redirect("/servers/" + name + "/launching");
     } catch (SpecChangedException e) {
       Map<String, Object> model = Pages.model(user);
       model.put("form", form);
@@ -76,6 +97,21 @@ class ServerPagesController {
     } catch (BuildException e) {
       return homePage(ErrorHandlers.Build.statusOf(e), user, form, e.getMessage());
     }
+  }
+
+  /** The launch in progress (or its outcome): phases live, then a link to open the server. */
+  @Get(value = "/servers/{name}/launching", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> launching(Authentication authentication, @PathVariable String name) {
+    CurrentUser user = CurrentUser.of(authentication);
+    Map<String, Object> model = Pages.model(user);
+    model.put("name", name);
+    try {
+      model.put("server", servers.get(user, name));
+    } catch (ServerNotFoundException e) {
+      // A failed first launch leaves no server; its events still say why it failed.
+      model.put("server", null);
+    }
+    return Pages.page(HttpStatus.OK, "launching", model);
   }
 
   @Get(value = "/servers", produces = MediaType.TEXT_HTML)

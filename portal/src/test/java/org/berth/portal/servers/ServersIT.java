@@ -210,6 +210,39 @@ class ServersIT implements TestPropertyProvider {
   }
 
   @Test
+  void aLaunchFromTheFormStreamsItsPhasesAndAFailureSaysWhyAndLeavesNothing() throws Exception {
+    Browserless browser = new Browserless(portal.getURI());
+    Accounts.signedIn(browser, "form");
+    HttpResponse<String> launched =
+        browser.submit("/", "/launch", Map.of("name", "page-lab", "memory", "256M"));
+    assertEquals(303, launched.statusCode(), launched.body());
+    assertEquals(
+        "/servers/page-lab/launching", launched.headers().firstValue("Location").orElseThrow());
+    String events = browser.get("/api/v1/servers/page-lab/events").body();
+    assertTrue(
+        events.indexOf("event: allocating") < events.indexOf("event: waiting_for_server")
+            && events.contains("event: ready"),
+        events);
+    assertTrue(browser.get("/servers/page-lab/launching").body().contains("id=\"open-link\""));
+
+    int before = containers();
+    HttpResponse<String> missing =
+        browser.submit(
+            "/",
+            "/launch",
+            Map.of("name", "page-ghost", "image", "127.0.0.1:5000/berth/no-such-image:1"));
+    assertEquals(303, missing.statusCode(), missing.body());
+    String failed = browser.get("/api/v1/servers/page-ghost/events").body();
+    assertTrue(failed.contains("event: failed") && failed.contains("no-such-image"), failed);
+    assertEquals(404, browser.get("/servers/page-ghost/open").statusCode());
+    assertEquals(before, containers(), "the failed launch left no container");
+
+    HttpResponse<String> badName = browser.submit("/", "/launch", Map.of("name", "Bad$Name"));
+    assertEquals(400, badName.statusCode());
+    assertTrue(badName.body().contains("class=\"error\""), badName.body());
+  }
+
+  @Test
   void moreServersThanTheLimitAreRefused() throws Exception {
     String user = Accounts.signedIn(new Browserless(portal.getURI()), "many");
     String token = token(user);

@@ -1,0 +1,67 @@
+package org.berth.portal.web;
+
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.util.List;
+import java.util.Map;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.builds.BuildView;
+import org.berth.portal.builds.Builds;
+
+/**
+ * A build's page: its phases and log, live while it runs (through the build's event stream), and
+ * kept after it ends. While a launch waits for its build, the page carries the launch form and
+ * sends it again once the image is there.
+ */
+@Hidden
+@Controller
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class BuildPagesController {
+
+  private final Builds builds;
+
+  BuildPagesController(Builds builds) {
+    this.builds = builds;
+  }
+
+  @Get(value = "/builds/{id}", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> build(Authentication authentication, @PathVariable String id) {
+    return page(
+        HttpStatus.OK, CurrentUser.of(authentication), builds.view(id), builds.log(id), null);
+  }
+
+  /**
+   * The build page; with {@code launchForm}, the launch waiting for this build (sent again, pinned
+   * to the build's commit, when the build succeeds).
+   */
+  static MutableHttpResponse<?> page(
+      HttpStatus status,
+      CurrentUser user,
+      BuildView build,
+      List<String> log,
+      Map<String, String> launchForm) {
+    Map<String, Object> model = Pages.model(user);
+    model.put("build", build);
+    model.put("log", String.join("\n", log));
+    model.put("running", "running".equals(build.status()) || "queued".equals(build.status()));
+    if (launchForm != null) {
+      Map<String, String> form = new java.util.LinkedHashMap<>(launchForm);
+      form.remove("_csrf");
+      form.put("ref", build.commit());
+      form.put("built", build.id());
+      model.put("launchForm", form);
+    }
+    return Pages.page(status, "build", model);
+  }
+}

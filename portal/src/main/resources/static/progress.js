@@ -1,0 +1,141 @@
+// Live progress on the build and launch pages, from the portal's Server-Sent Events.
+"use strict";
+(function () {
+  function mark(list, phase, failed) {
+    var reached = false;
+    var items = list.querySelectorAll("li");
+    var found = false;
+    items.forEach(function (li) { if (li.dataset.phase === phase) { found = true; } });
+    if (!found) { return; }
+    items.forEach(function (li) {
+      li.classList.remove("current", "failed");
+      if (li.dataset.phase === phase) {
+        reached = true;
+        li.classList.add(failed ? "failed" : "current");
+      } else if (!reached) {
+        li.classList.add("done");
+      }
+    });
+  }
+  function markAllDone(list) {
+    list.querySelectorAll("li").forEach(function (li) {
+      li.classList.remove("current");
+      li.classList.add("done");
+    });
+  }
+
+  var build = document.getElementById("build");
+  var waiting = document.getElementById("continue-form");
+  if (build && build.dataset.running !== "true" && waiting
+      && document.getElementById("build-status").textContent === "built") {
+    waiting.submit(); // built between the launch and this page
+  }
+  if (build && build.dataset.running === "true") {
+    var log = document.getElementById("build-log");
+    var phases = document.getElementById("build-phases");
+    var status = document.getElementById("build-status");
+    var message = document.getElementById("build-message");
+    var bar = document.getElementById("build-progress");
+    var steps = document.getElementById("build-steps");
+    var cont = document.getElementById("continue-form");
+    log.textContent = "";
+    var source = new EventSource("/api/v1/builds/" + encodeURIComponent(build.dataset.buildId) + "/events");
+    var data = function (e) { return JSON.parse(e.data); };
+    ["resolving", "queued", "fetching", "building", "pushing", "built", "cache_hit"].forEach(function (p) {
+      source.addEventListener(p, function (e) {
+        mark(phases, p === "cache_hit" ? "built" : p, false);
+        status.textContent = p.replace("_", " ");
+        message.textContent = data(e).text;
+      });
+    });
+    source.addEventListener("queue", function (e) {
+      document.getElementById("build-queue").textContent = "(" + data(e).text + ")";
+    });
+    source.addEventListener("progress", function (e) {
+      var d = data(e);
+      bar.hidden = false;
+      if (d.total > 0) { bar.max = d.total; bar.value = d.done; } else { bar.removeAttribute("value"); }
+      bar.title = d.text;
+    });
+    source.addEventListener("step", function (e) {
+      var li = document.createElement("li");
+      li.textContent = data(e).text;
+      steps.appendChild(li);
+    });
+    source.addEventListener("log", function (e) {
+      log.textContent += data(e).text + "\n";
+      log.scrollTop = log.scrollHeight;
+    });
+    source.addEventListener("failed", function (e) {
+      mark(phases, "built", true);
+    });
+    source.addEventListener("finished", function (e) {
+      source.close();
+      var d = data(e);
+      bar.hidden = true;
+      message.textContent = d.text;
+      if (d.succeeded) {
+        markAllDone(phases);
+        status.textContent = "built";
+        if (cont) {
+          cont.querySelector("button").disabled = false;
+          cont.submit();
+        }
+      } else {
+        status.textContent = "failed";
+        message.classList.add("error");
+      }
+    });
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED || status.textContent === "built") { return; }
+      source.close();
+      location.reload(); // the build ended while we were away: show its kept record
+    };
+  }
+
+  var launch = document.getElementById("launch");
+  if (launch) {
+    var lphases = document.getElementById("launch-phases");
+    var lmessage = document.getElementById("launch-message");
+    var llog = document.getElementById("launch-log");
+    var open = document.getElementById("open-link");
+    if (launch.dataset.state === "RUNNING") {
+      markAllDone(lphases);
+      return;
+    }
+    var events = new EventSource("/api/v1/servers/" + encodeURIComponent(launch.dataset.server) + "/events");
+    var ended = false;
+    ["allocating", "starting", "waiting_for_server"].forEach(function (p) {
+      events.addEventListener(p, function (e) {
+        mark(lphases, p, false);
+        lmessage.textContent = JSON.parse(e.data).message;
+      });
+    });
+    events.addEventListener("ready", function (e) {
+      ended = true;
+      events.close();
+      markAllDone(lphases);
+      lmessage.textContent = JSON.parse(e.data).message;
+      open.hidden = false;
+    });
+    events.addEventListener("failed", function (e) {
+      ended = true;
+      events.close();
+      var d = JSON.parse(e.data);
+      lmessage.textContent = d.message;
+      lmessage.classList.add("error");
+      var current = lphases.querySelector("li.current") || lphases.querySelector("li");
+      mark(lphases, current.dataset.phase, true);
+      if (d.log && d.log.length) {
+        llog.hidden = false;
+        llog.textContent = d.log.join("\n");
+      }
+    });
+    events.onerror = function () {
+      events.close();
+      if (!ended) {
+        lmessage.textContent = "This Berth has no launch of this server in progress; see My servers.";
+      }
+    };
+  }
+})();
