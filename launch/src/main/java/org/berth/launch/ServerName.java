@@ -25,6 +25,29 @@ public record ServerName(String value) {
     }
   }
 
+  /**
+   * A valid name made from any text (a repository's name, say): lowercased, runs of other
+   * characters turned into one hyphen, prefixed when it does not start with a letter, cut to the
+   * length limit; {@code fallback} when nothing is left.
+   */
+  public static ServerName suggest(String text, String fallback) {
+    String name =
+        (text == null ? "" : text)
+            .toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-+|-+$", "");
+    if (name.isEmpty()) {
+      return new ServerName(fallback);
+    }
+    if (!Character.isLetter(name.charAt(0))) {
+      name = fallback + "-" + name;
+    }
+    if (name.length() > MAX_LENGTH) {
+      name = name.substring(0, MAX_LENGTH).replaceAll("-+$", "");
+    }
+    return new ServerName(name);
+  }
+
   @Override
   public String toString() {
     return value;

@@ -79,4 +79,18 @@ class ServerNameAndLimitsTest {
             .getMessage();
     assertTrue(idle.contains("Idle timeout"), idle);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "Binder-Examples, binder-examples",
+    "requirements.git, requirements-git",
+    "2048 game, binder-2048-game",
+    "'$$$', binder",
+    "'', binder",
+    "a-very-long-repository-name-that-goes-on-and-on, a-very-long-repository-name-th",
+    "ünïcödé--repo, n-c-d-repo"
+  })
+  void suggestedNamesFollowTheRule(String text, String expected) {
+    assertEquals(expected, ServerName.suggest(text, "binder").value());
+  }
 }

@@ -24,8 +24,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * Finds out who sent a request: a browser session cookie, an {@code Authorization: Bearer} API
- * token on {@code /api/}, or HTTP Basic with user name and password, which is accepted only to
- * create an API token ({@code POST /api/v1/tokens}). The database look-up runs off the event loop.
+ * token on {@code /api/} and BinderHub's {@code /build/}, or HTTP Basic with user name and
+ * password, which is accepted only to create an API token ({@code POST /api/v1/tokens}). The
+ * database look-up runs off the event loop.
  */
 @Singleton
 class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -78,7 +79,8 @@ class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>
 
   private Optional<Authentication> fromHeader(HttpRequest<?> request, String header) {
     String path = request.getPath();
-    if (header.regionMatches(true, 0, "Bearer ", 0, 7) && path.startsWith("/api/")) {
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && (path.startsWith("/api/") || path.startsWith("/build/"))) {
       return tokens
           .authenticate(header.substring(7).strip())
           .flatMap(t -> accounts.find(t.userId()))

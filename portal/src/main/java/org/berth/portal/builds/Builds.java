@@ -41,6 +41,11 @@ public class Builds {
             SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip()));
   }
 
+  /** Starts (or joins, or finds cached) the build of a parsed source. */
+  public BuildHandle submit(SourceSpec source) {
+    return service().submit(source);
+  }
+
   /** Builds (or finds) the image of a repository at a ref and waits for it. */
   public BuiltImage imageOf(String repo, String ref) {
     BuildHandle handle = submit(repo, ref);

@@ -33,9 +33,9 @@ public final class Pages {
     return HttpResponse.seeOther(URI.create(location));
   }
 
-  /** Whether the request is for the JSON API rather than for a page. */
+  /** Whether the request is for the API (JSON, or BinderHub's stream) rather than for a page. */
   public static boolean isApi(HttpRequest<?> request) {
-    return request.getPath().startsWith("/api/");
+    return request.getPath().startsWith("/api/") || request.getPath().startsWith("/build/");
   }
 
   /** The error page with a message the user can act on. */

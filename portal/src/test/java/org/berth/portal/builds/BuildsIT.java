@@ -12,9 +12,12 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.berth.builder.GitServer;
 import org.berth.portal.support.Accounts;
@@ -48,6 +51,7 @@ class BuildsIT implements TestPropertyProvider {
     p.put("berth.sources.allow-hosts", "127.0.0.1");
     p.put("berth.launch.instance-id", instance);
     p.put("berth.launch.default-memory", "256M");
+    p.put("berth.binder.keepalive", "100ms");
     return p;
   }
 
@@ -139,6 +143,74 @@ class BuildsIT implements TestPropertyProvider {
         api("POST", "/api/v1/builds", "{\"repo\":\"" + repo + "\",\"ref\":\"-x\"}");
     assertEquals(400, dash.statusCode(), dash.body());
     assertEquals(404, api("GET", "/api/v1/builds/nope", null).statusCode());
+  }
+
+  @Test
+  void binderClientsBuildAndLaunchThroughBinderHubsApi() throws Exception {
+    String spec = "/build/git/" + URLEncoder.encode(repo, StandardCharsets.UTF_8) + "/main";
+    HttpResponse<String> stream =
+        new Browserless(portal.getURI()).get(spec + "?name=binder-notes", bearer(token));
+    assertEquals(200, stream.statusCode(), stream.body());
+    assertTrue(
+        stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    List<JsonNode> events = dataEvents(stream.body());
+    List<String> phases = events.stream().map(e -> e.get("phase").asText()).toList();
+    assertTrue(phases.contains("built") && phases.contains("launching"), phases.toString());
+    JsonNode ready = events.get(events.size() - 1);
+    assertEquals("ready", ready.get("phase").asText(), stream.body());
+    assertTrue(stream.body().contains(":keepalive") || stream.body().contains(": keepalive"));
+    String url = ready.get("url").asText();
+    assertTrue(url.contains("/user/") && url.contains("/binder-notes/"), url);
+    assertEquals(
+        200,
+        org.berth.portal.support.Engine.viaOrigin(url + "api/status", "Bearer " + token)
+            .statusCode());
+
+    // build_only stops at the image.
+    List<String> buildOnly =
+        dataEvents(
+                new Browserless(portal.getURI())
+                    .get(spec + "?build_only=true", bearer(token))
+                    .body())
+            .stream()
+            .map(e -> e.get("phase").asText())
+            .toList();
+    assertEquals("built", buildOnly.get(buildOnly.size() - 1), buildOnly.toString());
+    assertTrue(!buildOnly.contains("launching"), buildOnly.toString());
+
+    // Refusals are told in the stream, as BinderHub does; nobody anonymous gets in.
+    for (String bad :
+        new String[] {
+          "/build/gh/only-owner",
+          "/build/git/" + URLEncoder.encode("file:///etc", StandardCharsets.UTF_8) + "/main",
+          "/build/zenodo/10.5281/1",
+          "/build/git/" + URLEncoder.encode(repo, StandardCharsets.UTF_8) + "/no-such-ref"
+        }) {
+      List<JsonNode> failed =
+          dataEvents(new Browserless(portal.getURI()).get(bad, bearer(token)).body());
+      assertEquals(1, failed.size(), bad + " -> " + failed);
+      assertEquals("failed", failed.get(0).get("phase").asText(), bad);
+    }
+    assertEquals(401, new Browserless(portal.getURI()).get(spec, Map.of()).statusCode());
+    Browserless browser = new Browserless(portal.getURI());
+    Accounts.signedIn(browser, "xsite");
+    List<JsonNode> crossSite =
+        dataEvents(
+            browser.get(spec + "?name=lured", Map.of("Sec-Fetch-Site", "cross-site")).body());
+    assertEquals("failed", crossSite.get(0).get("phase").asText(), crossSite.toString());
+  }
+
+  /** The JSON of each {@code data:} line of an event stream. */
+  private static List<JsonNode> dataEvents(String body) throws Exception {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("data:")) {
+        String data = line.substring(5).strip();
+        assertTrue(!data.isEmpty(), "no empty data lines: " + body);
+        out.add(JSON.readTree(data));
+      }
+    }
+    return out;
   }
 
   private HttpResponse<String> api(String method, String path, String body) {

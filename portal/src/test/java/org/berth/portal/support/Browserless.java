@@ -39,6 +39,12 @@ public final class Browserless {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  public HttpResponse<String> get(String path, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public HttpResponse<String> postForm(String path, Map<String, String> form) {
     String body =
         form.entrySet().stream()
