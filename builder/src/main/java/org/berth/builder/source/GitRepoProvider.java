@@ -2,6 +2,8 @@ package org.berth.builder.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Proxy;
+import java.net.URL;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import org.berth.builder.BuildException;
 import org.berth.builder.RepoProvider;
 import org.berth.builder.ResolvedSource;
 import org.berth.builder.SourcePolicy;
+import org.berth.builder.SourceRefusedException;
 import org.berth.builder.SourceSpec;
 import org.berth.builder.SourceTree;
 import org.berth.builder.UnknownRefException;
@@ -27,6 +30,10 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +73,12 @@ public final class GitRepoProvider implements RepoProvider {
           Git.lsRemoteRepository()
               .setRemote(repo)
               .setTimeout(timeoutSeconds())
+              .setTransportConfigCallback(this::guard)
               .setHeads(false)
               .setTags(false)
               .callAsMap();
     } catch (GitAPIException | RuntimeException e) {
+      rethrowRefusal(e);
       throw new BuildException(
           BuildException.Failure.GIT, "cannot list refs of " + repo + ": " + rootMessage(e), e);
     }
@@ -162,6 +171,7 @@ public final class GitRepoProvider implements RepoProvider {
           .setRefSpecs(new RefSpec(want + ":refs/berth/build"))
           .setDepth(1)
           .setTimeout(timeoutSeconds())
+          .setTransportConfigCallback(this::guard)
           .setProgressMonitor(monitor)
           .call();
       ObjectId fetched = git.getRepository().resolve("refs/berth/build^{commit}");
@@ -180,7 +190,10 @@ public final class GitRepoProvider implements RepoProvider {
       git.checkout().setName(source.commit()).setProgressMonitor(monitor).call();
       if (policy.submodules()) {
         git.submoduleInit().call();
-        git.submoduleUpdate().setProgressMonitor(monitor).call();
+        git.submoduleUpdate()
+            .setTransportConfigCallback(this::guard)
+            .setProgressMonitor(monitor)
+            .call();
       }
       checkLimits(source, into, deadline, tooBig);
       LOG.info("fetched {} at {} ({} bytes)", repo, source.commit(), sizeOf(into));
@@ -190,6 +203,7 @@ public final class GitRepoProvider implements RepoProvider {
       if (e instanceof BuildException b) {
         throw b;
       }
+      rethrowRefusal(e);
       checkLimits(source, into, deadline, tooBig);
       throw new BuildException(
           BuildException.Failure.GIT,
@@ -215,6 +229,45 @@ public final class GitRepoProvider implements RepoProvider {
       throw new BuildException(
           BuildException.Failure.TIMEOUT,
           "fetching " + repo + " took longer than " + policy.fetchTimeout().toSeconds() + " s");
+    }
+  }
+
+  /**
+   * Checks every HTTP connection JGit opens, redirects included, against the same host rules as the
+   * URL the user gave: a server cannot send Berth on to an internal address. The host is resolved
+   * again at connection time, which narrows DNS rebinding to the moment between the check and the
+   * connect.
+   */
+  private void guard(Transport transport) {
+    if (transport instanceof TransportHttp http) {
+      HttpConnectionFactory inner = http.getHttpConnectionFactory();
+      http.setHttpConnectionFactory(
+          new HttpConnectionFactory() {
+            @Override
+            public HttpConnection create(URL url) throws IOException {
+              check(url);
+              return inner.create(url);
+            }
+
+            @Override
+            public HttpConnection create(URL url, Proxy proxy) throws IOException {
+              check(url);
+              return inner.create(url, proxy);
+            }
+          });
+    }
+  }
+
+  private void check(URL url) {
+    validator.checkHost(
+        url.getHost().replaceAll("^\\[|]$", "").toLowerCase(java.util.Locale.ROOT), url.toString());
+  }
+
+  private static void rethrowRefusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SourceRefusedException refused) {
+        throw refused;
+      }
     }
   }
 

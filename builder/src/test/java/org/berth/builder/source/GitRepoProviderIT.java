@@ -88,6 +88,47 @@ class GitRepoProviderIT {
   }
 
   @Test
+  void refusesARedirectToAnInternalAddressWithoutFollowingIt() throws Exception {
+    // An allowed git host over HTTP that sends its clients on to another loopback address.
+    java.util.concurrent.atomic.AtomicInteger followed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer target =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.2", 0), 0);
+    target.createContext(
+        "/",
+        exchange -> {
+          followed.incrementAndGet();
+          exchange.sendResponseHeaders(404, -1);
+          exchange.close();
+        });
+    com.sun.net.httpserver.HttpServer redirector =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    String elsewhere = "http://127.0.0.2:" + target.getAddress().getPort();
+    redirector.createContext(
+        "/",
+        exchange -> {
+          exchange
+              .getResponseHeaders()
+              .add("Location", elsewhere + exchange.getRequestURI().toString());
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
+    target.start();
+    redirector.start();
+    try {
+      String repo = "http://127.0.0.1:" + redirector.getAddress().getPort() + "/r.git";
+      SourceRefusedException e =
+          assertThrows(
+              SourceRefusedException.class, () -> provider.resolve(SourceSpec.of(repo, "main")));
+      assertTrue(e.getMessage().contains("127.0.0.2"), e.getMessage());
+      assertEquals(0, followed.get(), "the internal address was never contacted");
+    } finally {
+      redirector.stop(0);
+      target.stop(0);
+    }
+  }
+
+  @Test
   void refusesRefLookingLikeAnOptionBeforeContactingServer() {
     assertThrows(
         SourceRefusedException.class,
