@@ -62,6 +62,8 @@ public class ServerService {
   private final AccountService accounts;
   private final Builds builds;
   private final Executor background;
+  private final java.net.http.HttpClient status =
+      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Instant> unknownSince = new ConcurrentHashMap<>();
 
@@ -381,6 +383,10 @@ public class ServerService {
       if (last.isBefore(started)) {
         last = started;
       }
+      Instant inside = jupyterActivity(record).orElse(last);
+      if (inside.isAfter(last)) {
+        last = inside; // kernels busy, or API use that did not come through Berth
+      }
       String reason = null;
       if (record.maxAgeS() > 0 && started.plusSeconds(record.maxAgeS()).isBefore(now)) {
         reason = "Stopped: it reached its maximum age.";
@@ -395,6 +401,49 @@ public class ServerService {
         servers.update(record.withState(ServerState.STOPPED.name(), reason));
         LOG.info("Culled {} ({}): {}", record.name(), record.serverId(), reason);
       }
+    }
+  }
+
+  /**
+   * The server's own idea of its last activity: Jupyter's {@code /api/status} reports {@code
+   * last_activity}, which counts kernel work and API calls (asking for the status does not count).
+   * Empty when the server does not answer in time or answers something else.
+   */
+  private Optional<Instant> jupyterActivity(ServerRecord record) {
+    Optional<ServerRoute> route = directory.find(record.serverId());
+    if (route.isEmpty()) {
+      return Optional.empty();
+    }
+    ServerRoute r = route.get();
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://"
+                        + r.host()
+                        + ":"
+                        + r.port()
+                        + baseUrl(r.owner(), record.name())
+                        + "api/status"))
+            .header("Authorization", "token " + r.token())
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
+    try {
+      java.net.http.HttpResponse<String> response =
+          status.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return Optional.empty();
+      }
+      Map<String, Object> body =
+          json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
+      Object last = body.get("last_activity");
+      return last == null ? Optional.empty() : Optional.of(Instant.parse(last.toString()));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("No activity from {}: {}", record.serverId(), e.toString());
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 

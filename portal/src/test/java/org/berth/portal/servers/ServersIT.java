@@ -184,6 +184,41 @@ class ServersIT implements TestPropertyProvider {
   }
 
   @Test
+  void workInsideTheServerThatJupyterReportsKeepsItFromBeingCulled() throws Exception {
+    String user = Accounts.signedIn(new Browserless(portal.getURI()), "busy");
+    String token = token(user);
+    HttpResponse<String> created = put("busy", "{\"idleTimeout\":\"2s\"}", token, false);
+    assertEquals(201, created.statusCode(), created.body());
+    String container = containerId(serverId(JSON.readTree(created.body())));
+    // Someone works in the server without going through Berth's proxy (as a kernel or a
+    // terminal would); Jupyter's last_activity moves, Berth's proxy sees nothing.
+    String base = "/user/" + user + "/busy/";
+    String poke =
+        "import os,urllib.request\n"
+            + "r=urllib.request.Request('http://127.0.0.1:8888"
+            + base
+            + "api/contents',headers={'Authorization':'token '+os.environ['JUPYTER_TOKEN']})\n"
+            + "urllib.request.urlopen(r).read()\n";
+    for (int i = 0; i < 6; i++) {
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(500);
+      docker("exec", container, "python3", "-c", poke);
+    }
+    service.cull();
+    assertEquals(
+        "RUNNING",
+        JSON.readTree(api("GET", "/api/v1/servers/busy", null, token).body()).get("state").asText(),
+        "active inside for longer than the idle timeout, so not culled");
+    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(2500);
+    service.cull();
+    assertEquals(
+        "STOPPED",
+        JSON.readTree(api("GET", "/api/v1/servers/busy", null, token).body())
+            .get("state")
+            .asText());
+    api("DELETE", "/api/v1/servers/busy", null, token);
+  }
+
+  @Test
   void badRequestsAreRefusedAndLeaveNothingBehind() throws Exception {
     int before = containers();
     for (String bad : new String[] {"a$", "..", "Upper", "x".repeat(31), "9lives"}) {
