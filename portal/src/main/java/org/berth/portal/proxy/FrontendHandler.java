@@ -105,10 +105,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     CompletableFuture<Optional<String>> user =
         token.isPresent()
             ? access.userOfToken(token.get())
-            : CompletableFuture.completedFuture(
-                access.userOfCookie(id, cookie(request, OriginAccess.COOKIE)));
+            : access.userOfCookie(id, cookie(request, OriginAccess.COOKIE));
     if (user.isDone()) {
-      // The cookie path answers at once: no hop through the event loop's task queue.
+      // A cookie known in memory answers at once: no hop through the event loop's task queue.
       decide(ctx, request, id, token.isPresent(), user.join(), null);
       return;
     }

@@ -23,7 +23,9 @@ import org.berth.portal.auth.TokenService;
  * Who may come through a server's origin. A signed-in user gets there through a hand-off: the
  * portal issues a one-time code bound to the user and the server, the origin redeems it for a
  * cookie of its own. The portal's session cookie never reaches a server's origin. Scripts may send
- * their API token instead. Thread-safe; hand-offs and origin cookies live in memory.
+ * their API token instead. Thread-safe. Hand-offs live in memory (they last seconds); origin
+ * sessions are also stored in the database, so that browsers stay let in across a restart, and are
+ * looked up there (off the event loop) when memory does not know them.
  */
 @Singleton
 public class OriginAccess {
@@ -35,6 +37,7 @@ public class OriginAccess {
   private final TokenService tokens;
   private final AccountService accounts;
   private final ExecutorService blocking;
+  private final OriginSessionRepository stored;
   private final Pattern originHost;
   private final Map<String, Grant> handoffs = new ConcurrentHashMap<>();
   private final Map<String, Grant> sessions = new ConcurrentHashMap<>();
@@ -44,8 +47,10 @@ public class OriginAccess {
       ProxyConfiguration config,
       TokenService tokens,
       AccountService accounts,
+      OriginSessionRepository stored,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.config = config;
+    this.stored = stored;
     this.tokens = tokens;
     this.accounts = accounts;
     this.blocking = blocking;
@@ -112,21 +117,44 @@ public class OriginAccess {
       return Optional.empty();
     }
     String cookie = Secrets.random();
-    sessions.put(
-        Secrets.sha256(cookie),
-        new Grant(grant.username(), serverId, Instant.now().plus(config.getOriginSessionTtl())));
+    String hash = Secrets.sha256(cookie);
+    Grant session =
+        new Grant(grant.username(), serverId, Instant.now().plus(config.getOriginSessionTtl()));
+    sessions.put(hash, session);
+    blocking.execute(
+        () ->
+            stored.save(new OriginSession(hash, session.username(), serverId, session.expires())));
     return Optional.of(cookie);
   }
 
-  /** The user an origin cookie belongs to, if it is live and was issued for this server. */
-  Optional<String> userOfCookie(String serverId, String cookie) {
+  /**
+   * The user an origin cookie belongs to, if it is live and was issued for this server. Answers at
+   * once from memory; a cookie memory does not know (after a restart) is looked up in the database.
+   */
+  CompletableFuture<Optional<String>> userOfCookie(String serverId, String cookie) {
     if (cookie == null) {
-      return Optional.empty();
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    Grant grant = sessions.get(Secrets.sha256(cookie));
-    if (grant == null
-        || !grant.serverId().equals(serverId)
-        || grant.expires().isBefore(Instant.now())) {
+    String hash = Secrets.sha256(cookie);
+    Grant known = sessions.get(hash);
+    if (known != null) {
+      return CompletableFuture.completedFuture(admitted(known, serverId));
+    }
+    return CompletableFuture.supplyAsync(
+        () ->
+            stored
+                .findById(hash)
+                .map(s -> new Grant(s.username(), s.serverId(), s.expiresAt()))
+                .flatMap(
+                    g -> {
+                      sessions.put(hash, g);
+                      return admitted(g, serverId);
+                    }),
+        blocking);
+  }
+
+  private static Optional<String> admitted(Grant grant, String serverId) {
+    if (!grant.serverId().equals(serverId) || grant.expires().isBefore(Instant.now())) {
       return Optional.empty();
     }
     return Optional.of(grant.username());
@@ -146,6 +174,7 @@ public class OriginAccess {
   /** Ends every origin session of a user, e.g. when they sign out of the portal. */
   public void revokeUser(String username) {
     sessions.values().removeIf(g -> g.username().equals(username));
+    stored.deleteByUsername(username);
   }
 
   long originSessionTtlSeconds() {
@@ -157,6 +186,7 @@ public class OriginAccess {
     Instant now = Instant.now();
     handoffs.values().removeIf(g -> g.expires().isBefore(now));
     sessions.values().removeIf(g -> g.expires().isBefore(now));
+    stored.deleteByExpiresAtLessThan(now);
   }
 
   /** Only paths on the same origin: never a scheme, a host or a protocol-relative URL. */

@@ -51,6 +51,7 @@ class RestartIT {
     String user;
     String token;
     List<String> serverIds = new ArrayList<>();
+    String originCookie;
     try (EmbeddedServer first = ApplicationContext.run(EmbeddedServer.class, properties)) {
       Browserless browser = new Browserless(first.getURI());
       user = Accounts.signedIn(browser, "rst");
@@ -60,6 +61,17 @@ class RestartIT {
         assertEquals(201, put.statusCode(), put.body());
         serverIds.add(serverIdOf(JSON.readTree(put.body())));
       }
+      // The owner's browser signs in to s0's origin through the hand-off link.
+      HttpResponse<String> open = browser.get("/servers/s0/open");
+      assertEquals(303, open.statusCode(), open.body());
+      HttpResponse<String> handoff =
+          Engine.viaOriginWith(open.headers().firstValue("Location").orElseThrow(), Map.of());
+      originCookie =
+          handoff.headers().allValues("Set-Cookie").stream()
+              .filter(c -> c.startsWith("berth_origin="))
+              .map(c -> c.substring(0, c.indexOf(';')))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no origin cookie: " + handoff.headers()));
     }
     // Berth is down; its servers keep running. One of them dies meanwhile.
     String killed = "berth-" + serverIds.get(RUNNING);
@@ -84,6 +96,19 @@ class RestartIT {
         }
         assertEquals(200, code, "server s" + i + " is reachable through the restarted Berth");
       }
+      // The browser's origin sign-in outlives the restart too.
+      JsonNode s0 = JSON.readTree(api(portal, "GET", "/api/v1/servers/s0", null, token).body());
+      assertEquals(
+          200,
+          Engine.viaOriginWith(
+                  s0.get("url").asText() + "api/status", Map.of("Cookie", originCookie))
+              .statusCode());
+      assertEquals(
+          404,
+          Engine.viaOriginWith(
+                  s0.get("url").asText() + "api/status",
+                  Map.of("Cookie", "berth_origin=forged" + originCookie.substring(13)))
+              .statusCode());
       JsonNode dead =
           JSON.readTree(api(portal, "GET", "/api/v1/servers/s" + RUNNING, null, token).body());
       while (!"STOPPED".equals(dead.get("state").asText()) && Instant.now().isBefore(deadline)) {

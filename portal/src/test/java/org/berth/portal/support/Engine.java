@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The real Docker engine through its CLI, and requests to servers' own origins. */
 public final class Engine {
@@ -53,13 +54,20 @@ public final class Engine {
    */
   public static HttpResponse<String> viaOrigin(String url, String authorization)
       throws IOException, InterruptedException {
+    return viaOriginWith(
+        url, authorization == null ? Map.of() : Map.of("Authorization", authorization));
+  }
+
+  /** As {@link #viaOrigin(String, String)}, with any headers (a Cookie, say). */
+  public static HttpResponse<String> viaOriginWith(String url, Map<String, String> headers)
+      throws IOException, InterruptedException {
     URI uri = URI.create(url);
+    String pathAndQuery =
+        uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + uri.getRawPath()))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + pathAndQuery))
             .header("Host", uri.getHost() + ":" + uri.getPort());
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
+    headers.forEach(b::header);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
