@@ -262,10 +262,24 @@ public class ServerService {
             record.specHash(),
             Map.of());
     try {
-      LaunchHandle handle = launcher.start(request, progress);
+      // "Ready" is told only once the server is recorded and routed, so that whoever follows the
+      // events to the server's origin finds it there.
+      List<LaunchEvent> ready = new java.util.ArrayList<>(1);
+      LaunchHandle handle =
+          launcher.start(
+              request,
+              e -> {
+                if (e instanceof LaunchEvent.PhaseChanged p
+                    && p.phase() == LaunchEvent.Phase.READY) {
+                  ready.add(e);
+                } else {
+                  progress.accept(e);
+                }
+              });
       ServerRecord running =
           servers.update(record.started(handle.backend(), toJson(handle), Instant.now()));
       adopt(running, user.username(), launcher.status(handle));
+      ready.forEach(progress);
       return view(running, user.username());
     } catch (LaunchException e) {
       progress.accept(

@@ -258,6 +258,21 @@ class ServersIT implements TestPropertyProvider {
         events.indexOf("event: allocating") < events.indexOf("event: waiting_for_server")
             && events.contains("event: ready"),
         events);
+    // Once "ready" is told, the server is recorded and routed: the hand-off lands in Jupyter.
+    HttpResponse<String> open = browser.get("/servers/page-lab/open");
+    HttpResponse<String> handoff =
+        Engine.viaOriginWith(open.headers().firstValue("Location").orElseThrow(), Map.of());
+    String cookie = handoff.headers().firstValue("Set-Cookie").orElseThrow();
+    URI landing = URI.create(open.headers().firstValue("Location").orElseThrow());
+    assertEquals(
+        200,
+        Engine.viaOriginWith(
+                landing.getScheme()
+                    + "://"
+                    + landing.getRawAuthority()
+                    + handoff.headers().firstValue("Location").orElseThrow(),
+                Map.of("Cookie", cookie.substring(0, cookie.indexOf(';'))))
+            .statusCode());
     assertTrue(browser.get("/servers/page-lab/launching").body().contains("id=\"open-link\""));
 
     int before = containers();
