@@ -10,4 +10,4 @@ set +a
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl e2e -am \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cd e2e
-exec java ${BENCH_OPTS:-} -cp "target/test-classes:$(cat target/bench.classpath)" org.berth.e2e.LaunchBench
+exec java -Djdk.httpclient.allowRestrictedHeaders=host ${BENCH_OPTS:-} -cp "target/test-classes:$(cat target/bench.classpath)" org.berth.e2e.LaunchBench

@@ -58,7 +58,10 @@ public final class LaunchBench {
       token = signUpAndGetToken();
       launchVersusDockerRun();
       proxyVersusDirect();
-      concurrentLaunches(Integer.getInteger("bench.concurrent", 50));
+      int concurrent = Integer.getInteger("bench.concurrent", 50);
+      if (concurrent > 0) {
+        concurrentLaunches(concurrent);
+      }
     } finally {
       portal.stop();
     }
@@ -175,6 +178,8 @@ public final class LaunchBench {
   /** Median time for a kernel_info_request to get its reply on the shell channel. */
   private static double echo(WebSocket.Builder builder, String uri) throws Exception {
     List<Double> times = new ArrayList<>();
+    String session = java.util.UUID.randomUUID().toString();
+    uri = uri + "?session_id=" + session;
     StringBuilder buffer = new StringBuilder();
     final CompletableFuture<?>[] reply = {new CompletableFuture<>()};
     WebSocket ws =
@@ -202,12 +207,18 @@ public final class LaunchBench {
       String msg =
           "{\"header\":{\"msg_id\":\"m"
               + i
-              + "\",\"username\":\"b\",\"session\":\"s\",\"msg_type\":"
+              + "\",\"username\":\"b\",\"session\":\""
+              + session
+              + "\",\"msg_type\":"
               + "\"kernel_info_request\",\"version\":\"5.3\"},\"parent_header\":{},\"metadata\":{},"
               + "\"content\":{},\"channel\":\"shell\"}";
       long t0 = System.nanoTime();
       ws.sendText(msg, true).get(5, TimeUnit.SECONDS);
-      reply[0].get(10, TimeUnit.SECONDS);
+      try {
+        reply[0].get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("no kernel_info_reply to message " + i + " on " + uri, e);
+      }
       if (i >= 20) {
         times.add(ms(t0));
       }
