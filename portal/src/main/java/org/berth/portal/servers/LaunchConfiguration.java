@@ -61,4 +61,12 @@ public interface LaunchConfiguration {
   /** How long a container Berth owns but does not know may live before it is removed. */
   @Bindable(defaultValue = "5m")
   Duration getOrphanGrace();
+
+  /**
+   * Servers starting at once (from container start to ready); more launches wait for a slot, so
+   * that a crowd of launches does not starve every server of CPU. {@code 0} means twice the
+   * processors.
+   */
+  @Bindable(defaultValue = "0")
+  int getMaxConcurrentStarts();
 }

@@ -62,6 +62,7 @@ public class ServerService {
   private final AccountService accounts;
   private final Builds builds;
   private final Executor background;
+  private final java.util.concurrent.Semaphore starts;
   private final java.net.http.HttpClient status =
       java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -80,6 +81,10 @@ public class ServerService {
       Builds builds,
       @Named(TaskExecutors.BLOCKING) Executor background) {
     this.background = background;
+    int slots = config.getMaxConcurrentStarts();
+    this.starts =
+        new java.util.concurrent.Semaphore(
+            slots > 0 ? slots : 2 * Runtime.getRuntime().availableProcessors(), true);
     this.accounts = accounts;
     this.builds = builds;
     this.servers = servers;
@@ -265,17 +270,28 @@ public class ServerService {
       // "Ready" is told only once the server is recorded and routed, so that whoever follows the
       // events to the server's origin finds it there.
       List<LaunchEvent> ready = new java.util.ArrayList<>(1);
-      LaunchHandle handle =
-          launcher.start(
-              request,
-              e -> {
-                if (e instanceof LaunchEvent.PhaseChanged p
-                    && p.phase() == LaunchEvent.Phase.READY) {
-                  ready.add(e);
-                } else {
-                  progress.accept(e);
-                }
-              });
+      LaunchHandle handle;
+      if (!starts.tryAcquire()) {
+        progress.accept(
+            LaunchEvent.PhaseChanged.of(
+                LaunchEvent.Phase.ALLOCATING, "Waiting for a free start slot"));
+        starts.acquireUninterruptibly();
+      }
+      try {
+        handle =
+            launcher.start(
+                request,
+                e -> {
+                  if (e instanceof LaunchEvent.PhaseChanged p
+                      && p.phase() == LaunchEvent.Phase.READY) {
+                    ready.add(e);
+                  } else {
+                    progress.accept(e);
+                  }
+                });
+      } finally {
+        starts.release();
+      }
       ServerRecord running =
           servers.update(record.started(handle.backend(), toJson(handle), Instant.now()));
       adopt(running, user.username(), launcher.status(handle));

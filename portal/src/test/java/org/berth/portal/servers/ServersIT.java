@@ -68,6 +68,7 @@ class ServersIT implements TestPropertyProvider {
     p.put("berth.launch.max-memory", "1G");
     p.put("berth.launch.default-memory", "256M");
     p.put("berth.launch.orphan-grace", "1s");
+    p.put("berth.launch.max-concurrent-starts", "1");
     return p;
   }
 
@@ -181,6 +182,21 @@ class ServersIT implements TestPropertyProvider {
             .asText());
     api("DELETE", "/api/v1/servers/sleepy", null, token);
     api("DELETE", "/api/v1/servers/awake", null, token);
+  }
+
+  @Test
+  void launchesBeyondTheStartSlotsWaitTheirTurnAndAllBecomeReady() throws Exception {
+    Browserless browser = new Browserless(portal.getURI());
+    Accounts.signedIn(browser, "crowd");
+    // One start slot (see getProperties): the second launch waits for the first to be ready.
+    assertEquals(303, browser.submit("/", "/launch", Map.of("name", "first")).statusCode());
+    assertEquals(303, browser.submit("/", "/launch", Map.of("name", "second")).statusCode());
+    String first = browser.get("/api/v1/servers/first/events").body();
+    String second = browser.get("/api/v1/servers/second/events").body();
+    assertTrue(first.contains("event: ready"), first);
+    assertTrue(
+        second.contains("Waiting for a free start slot") && second.contains("event: ready"),
+        second);
   }
 
   @Test
