@@ -73,6 +73,8 @@
       source.close();
       var d = data(e);
       bar.hidden = true;
+      var cancel = document.getElementById("cancel-form");
+      if (cancel) { cancel.hidden = true; }
       message.textContent = d.text;
       if (d.succeeded) {
         markAllDone(phases);

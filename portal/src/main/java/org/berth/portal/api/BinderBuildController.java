@@ -106,7 +106,7 @@ class BinderBuildController {
           name == null || name.isBlank()
               ? ServerName.suggest(lastSegment(source.repoUrl()), "binder")
               : new ServerName(name);
-      handle = builds.submit(source);
+      handle = builds.submit(source, user.id());
     } catch (BuildException | LaunchException e) {
       // As BinderHub does: the stream itself says what failed.
       return Flux.just(event(Map.of("phase", "failed", "message", e.getMessage() + "\n")));

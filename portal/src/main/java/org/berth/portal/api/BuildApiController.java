@@ -22,6 +22,7 @@ import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildHandle;
 import org.berth.builder.BuildRecord;
 import org.berth.portal.auth.Csrf;
+import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.BuildView;
 import org.berth.portal.builds.Builds;
 import org.berth.portal.builds.NoSuchBuildException;
@@ -71,10 +72,26 @@ class BuildApiController {
   @Operation(summary = "Start (or join, or find cached) the build of a repository at a ref")
   HttpResponse<BuildView> start(
       HttpRequest<?> request, Authentication authentication, @Nullable @Body BuildRequest body) {
-    csrf.require(authentication, request, null);
+    CurrentUser user = csrf.require(authentication, request, null);
     BuildHandle handle =
-        builds.submit(body == null ? null : body.repo(), body == null ? null : body.ref());
+        builds.submit(
+            body == null ? null : body.repo(), body == null ? null : body.ref(), user.id());
     return HttpResponse.accepted().body(BuildView.of(handle));
+  }
+
+  /** What a cancel did: {@code stopped}, or {@code withdrawn} when others still wait for it. */
+  @Serdeable
+  record CancelView(String id, String result) {}
+
+  @Post("/{id}/cancel")
+  @Operation(
+      summary =
+          "Withdraw your request for a running build; the build stops when nobody else waits for it")
+  HttpResponse<CancelView> cancel(
+      HttpRequest<?> request, Authentication authentication, @PathVariable String id) {
+    CurrentUser user = csrf.require(authentication, request, null);
+    return HttpResponse.accepted()
+        .body(new CancelView(id, builds.cancel(id, user.id()).name().toLowerCase()));
   }
 
   @Get("/{id}")

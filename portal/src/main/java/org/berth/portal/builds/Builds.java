@@ -3,6 +3,9 @@ package org.berth.portal.builds;
 import io.micronaut.context.BeanProvider;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +28,7 @@ public class Builds {
 
   private final BeanProvider<BuildService> service;
   private final BeanProvider<BuildStore> store;
+  private final Map<String, Set<Long>> requesters = new ConcurrentHashMap<>();
 
   Builds(BeanProvider<BuildService> service, BeanProvider<BuildStore> store) {
     this.service = service;
@@ -44,6 +48,55 @@ public class Builds {
   /** Starts (or joins, or finds cached) the build of a parsed source. */
   public BuildHandle submit(SourceSpec source) {
     return service().submit(source);
+  }
+
+  /** As {@link #submit(String, String)}, remembering that this user waits for the build. */
+  public BuildHandle submit(String repo, String ref, long userId) {
+    return requestedBy(submit(repo, ref), userId);
+  }
+
+  /** As {@link #submit(SourceSpec)}, remembering that this user waits for the build. */
+  public BuildHandle submit(SourceSpec source, long userId) {
+    return requestedBy(submit(source), userId);
+  }
+
+  private BuildHandle requestedBy(BuildHandle handle, long userId) {
+    if (!handle.isDone()) {
+      requesters.computeIfAbsent(handle.id(), k -> ConcurrentHashMap.newKeySet()).add(userId);
+      handle.result().whenComplete((image, error) -> requesters.remove(handle.id()));
+    }
+    return handle;
+  }
+
+  /** What a cancel did. */
+  public enum Cancelled {
+    /** Nobody else waited: the build stops. */
+    STOPPED,
+    /** Others still wait for the same build: only this user's request was withdrawn. */
+    WITHDRAWN
+  }
+
+  /**
+   * Withdraws the user's request for a running or queued build; the build itself stops when nobody
+   * else waits for it (identical requests share one build).
+   *
+   * @throws NoSuchBuildException when no such build is running
+   * @throws NotYourBuildException when the user did not ask for this build
+   */
+  public Cancelled cancel(String id, long userId) {
+    BuildHandle handle =
+        find(id).filter(h -> !h.isDone()).orElseThrow(() -> new NoSuchBuildException(id));
+    Set<Long> waiting = requesters.getOrDefault(id, Set.of());
+    synchronized (waiting) {
+      if (!waiting.remove(userId)) {
+        throw new NotYourBuildException(id);
+      }
+      if (!waiting.isEmpty()) {
+        return Cancelled.WITHDRAWN;
+      }
+    }
+    handle.cancel();
+    return Cancelled.STOPPED;
   }
 
   /** Builds (or finds) the image of a repository at a ref and waits for it. */

@@ -1,11 +1,14 @@
 package org.berth.portal.web;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -14,6 +17,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 import java.util.Map;
+import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.BuildView;
 import org.berth.portal.builds.Builds;
@@ -30,15 +34,27 @@ import org.berth.portal.builds.Builds;
 class BuildPagesController {
 
   private final Builds builds;
+  private final Csrf csrf;
 
-  BuildPagesController(Builds builds) {
+  BuildPagesController(Builds builds, Csrf csrf) {
     this.builds = builds;
+    this.csrf = csrf;
   }
 
   @Get(value = "/builds/{id}", produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> build(Authentication authentication, @PathVariable String id) {
     return page(
         HttpStatus.OK, CurrentUser.of(authentication), builds.view(id), builds.log(id), null);
+  }
+
+  @Post(value = "/builds/{id}/cancel", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  MutableHttpResponse<?> cancel(
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable String id,
+      @Body Map<String, String> form) {
+    builds.cancel(id, csrf.require(authentication, request, form.get(Csrf.FIELD)).id());
+    return Pages.redirect("/builds/" + id);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.builds.NoSuchBuildException;
+import org.berth.portal.builds.NotYourBuildException;
 import org.berth.portal.servers.ServerNotFoundException;
 import org.berth.portal.servers.SpecChangedException;
 import org.berth.portal.servers.TooManyServersException;
@@ -132,6 +133,9 @@ final class ErrorHandlers {
     static HttpStatus statusOf(BuildException e) {
       if (e instanceof UnknownRefException) {
         return HttpStatus.NOT_FOUND;
+      }
+      if (e instanceof NotYourBuildException) {
+        return HttpStatus.FORBIDDEN;
       }
       return switch (e.failure()) {
         case REFUSED -> HttpStatus.BAD_REQUEST;

@@ -74,7 +74,7 @@ class ServerPagesController {
       String repo = form.get("repo");
       if (repo != null && !repo.isBlank() && form.get("built") == null) {
         // Build first, in view: the build page continues the launch when the image is there.
-        BuildHandle build = builds.submit(repo, form.get("ref"));
+        BuildHandle build = builds.submit(repo, form.get("ref"), user.id());
         if (!build.isDone() || build.result().isCompletedExceptionally()) {
           HttpStatus status = HttpStatus.ACCEPTED;
           if (build.result().isCompletedExceptionally()) {

@@ -200,6 +200,74 @@ class BuildsIT implements TestPropertyProvider {
     assertEquals("failed", crossSite.get(0).get("phase").asText(), crossSite.toString());
   }
 
+  @Test
+  void aSharedBuildStopsOnlyWhenEveryoneWhoAskedForItCancels() throws Exception {
+    Path files = Files.createTempDirectory("berth-slow");
+    Files.writeString(
+        files.resolve("Dockerfile"),
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN sleep 120 # " + System.nanoTime() + "\n");
+    String slow = git.create("slow-" + System.nanoTime(), files);
+    String other = tokenOf(Accounts.signedIn(new Browserless(portal.getURI()), "bld2"));
+    String stranger = tokenOf(Accounts.signedIn(new Browserless(portal.getURI()), "bld3"));
+    String body = "{\"repo\":\"" + slow + "\",\"ref\":\"main\"}";
+    JsonNode mine = JSON.readTree(api("POST", "/api/v1/builds", body).body());
+    JsonNode theirs =
+        JSON.readTree(
+            new Browserless(portal.getURI())
+                .json("POST", "/api/v1/builds", body, bearer(other))
+                .body());
+    String id = mine.get("id").asText();
+    assertEquals(id, theirs.get("id").asText(), "identical requests share one build");
+    String cancel = "/api/v1/builds/" + id + "/cancel";
+
+    assertEquals(
+        403,
+        new Browserless(portal.getURI()).json("POST", cancel, null, bearer(stranger)).statusCode());
+    HttpResponse<String> withdrawn = api("POST", cancel, null);
+    assertEquals(202, withdrawn.statusCode(), withdrawn.body());
+    assertTrue(withdrawn.body().contains("withdrawn"), withdrawn.body());
+    assertEquals(
+        "running",
+        JSON.readTree(api("GET", "/api/v1/builds/" + id, null).body())
+            .get("status")
+            .asText()
+            .replace("queued", "running"));
+    HttpResponse<String> stopped =
+        new Browserless(portal.getURI()).json("POST", cancel, null, bearer(other));
+    assertTrue(stopped.body().contains("stopped"), stopped.body());
+
+    JsonNode done = JSON.readTree(api("GET", "/api/v1/builds/" + id, null).body());
+    for (int i = 0; i < 120 && done.get("status").asText().matches("running|queued"); i++) {
+      Thread.sleep(250);
+      done = JSON.readTree(api("GET", "/api/v1/builds/" + id, null).body());
+    }
+    assertEquals("cancelled", done.get("status").asText(), done.toString());
+    org.berth.imagecache.ImageRef image =
+        org.berth.imagecache.ImageRef.parse(done.get("image").asText());
+    HttpResponse<String> manifest =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://"
+                                + image.registry()
+                                + "/v2/"
+                                + image.repository()
+                                + "/manifests/"
+                                + image.tag()))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, manifest.statusCode(), "a cancelled build pushes nothing");
+  }
+
+  private String tokenOf(String user) throws Exception {
+    HttpResponse<String> t =
+        new Browserless(portal.getURI())
+            .json("POST", "/api/v1/tokens", "{\"name\":\"b\"}", basic(user, PASSWORD));
+    return JSON.readTree(t.body()).get("token").asText();
+  }
+
   /** The JSON of each {@code data:} line of an event stream. */
   private static List<JsonNode> dataEvents(String body) throws Exception {
     List<JsonNode> out = new java.util.ArrayList<>();
