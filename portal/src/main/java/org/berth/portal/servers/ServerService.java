@@ -184,9 +184,19 @@ public class ServerService {
         () -> {
           try {
             start(user, record, prepared.created(), prepared.events());
-          } catch (RuntimeException e) {
+          } catch (LaunchException e) {
             // The failure is in the launch's events and, for a kept server, in its record.
             LOG.info("Launch of {} failed: {}", record.name(), e.getMessage());
+          } catch (RuntimeException e) {
+            // Anything else (the database, say) must still end the stream the page follows.
+            LOG.warn("Launch of {} failed unexpectedly", record.name(), e);
+            prepared
+                .events()
+                .accept(
+                    new LaunchEvent.PhaseChanged(
+                        LaunchEvent.Phase.FAILED,
+                        "The launch of " + record.name() + " failed: " + e.getMessage(),
+                        List.of()));
           }
         });
     return view(record, user.username());
