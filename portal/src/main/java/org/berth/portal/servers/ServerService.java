@@ -276,10 +276,10 @@ public class ServerService {
                 Duration.ofSeconds(record.maxAgeS())),
             record.specHash(),
             Map.of());
+    // The end of a launch (ready or failed) is told only once the record, the route and any
+    // clean-up agree with it, so whoever follows the events finds the server (or nothing) there.
+    List<LaunchEvent> ending = new java.util.ArrayList<>(1);
     try {
-      // "Ready" is told only once the server is recorded and routed, so that whoever follows the
-      // events to the server's origin finds it there.
-      List<LaunchEvent> ready = new java.util.ArrayList<>(1);
       LaunchHandle handle;
       if (!starts.tryAcquire()) {
         progress.accept(
@@ -293,8 +293,9 @@ public class ServerService {
                 request,
                 e -> {
                   if (e instanceof LaunchEvent.PhaseChanged p
-                      && p.phase() == LaunchEvent.Phase.READY) {
-                    ready.add(e);
+                      && (p.phase() == LaunchEvent.Phase.READY
+                          || p.phase() == LaunchEvent.Phase.FAILED)) {
+                    ending.add(e);
                   } else {
                     progress.accept(e);
                   }
@@ -305,17 +306,18 @@ public class ServerService {
       ServerRecord running =
           servers.update(record.started(handle.backend(), toJson(handle), Instant.now()));
       adopt(running, user.username(), launcher.status(handle));
-      ready.forEach(progress);
+      ending.forEach(progress);
       return view(running, user.username());
     } catch (LaunchException e) {
-      progress.accept(
-          new LaunchEvent.PhaseChanged(LaunchEvent.Phase.FAILED, e.getMessage(), List.of()));
       if (created) {
         launcher.discard(record.serverId());
         servers.delete(record);
       } else {
         servers.update(record.withState(ServerState.FAILED.name(), e.getMessage()));
       }
+      ending.forEach(progress); // the launcher's own account, with the server's last lines
+      progress.accept(
+          new LaunchEvent.PhaseChanged(LaunchEvent.Phase.FAILED, e.getMessage(), List.of()));
       throw e;
     }
   }
