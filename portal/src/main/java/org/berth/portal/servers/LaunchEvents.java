@@ -44,6 +44,11 @@ class LaunchEvents {
     return sink == null ? Flux.empty() : sink.asFlux();
   }
 
+  /** Whether this Berth has launched (or tried to launch) under that key. */
+  boolean knows(String key) {
+    return latest.containsKey(key);
+  }
+
   void forget(String key) {
     latest.remove(key);
   }

@@ -368,6 +368,11 @@ public class ServerService {
     return events.of(eventsKey(user, name));
   }
 
+  /** Whether this Berth has launched, or tried to launch, the user's server of that name. */
+  public boolean hasLaunched(CurrentUser user, String name) {
+    return events.knows(eventsKey(user, name));
+  }
+
   private static String eventsKey(CurrentUser user, String name) {
     return user.id() + "/" + name;
   }

@@ -108,6 +108,9 @@ class ServerPagesController {
     try {
       model.put("server", servers.get(user, name));
     } catch (ServerNotFoundException e) {
+      if (!servers.hasLaunched(user, name)) {
+        throw e; // 404: neither a server nor a launch of that name
+      }
       // A failed first launch leaves no server; its events still say why it failed.
       model.put("server", null);
     }

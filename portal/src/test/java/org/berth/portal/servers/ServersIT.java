@@ -303,6 +303,8 @@ class ServersIT implements TestPropertyProvider {
     String failed = browser.get("/api/v1/servers/page-ghost/events").body();
     assertTrue(failed.contains("event: failed") && failed.contains("no-such-image"), failed);
     assertEquals(404, browser.get("/servers/page-ghost/open").statusCode());
+    assertEquals(200, browser.get("/servers/page-ghost/launching").statusCode(), "says why");
+    assertEquals(404, browser.get("/servers/never-launched/launching").statusCode());
     assertEquals(before, containers(), "the failed launch left no container");
 
     HttpResponse<String> badName = browser.submit("/", "/launch", Map.of("name", "Bad$Name"));
