@@ -67,6 +67,7 @@ class BuildJourneyIT {
     // The build's page keeps what happened.
     page.navigate(PORTAL.url(buildLink));
     assertThat(page.locator("#build-status")).hasText("built");
+    assertThat(page.locator("#build-phases.all-done")).hasCount(1);
     assertThat(page.locator("#build-strategy")).not().hasText("—");
     assertTrue(page.locator("#build-log").textContent().length() > 0, page.content());
 
