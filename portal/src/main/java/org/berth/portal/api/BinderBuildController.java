@@ -20,27 +20,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import org.berth.builder.BuildEvent;
-import org.berth.builder.BuildException;
-import org.berth.builder.BuildHandle;
-import org.berth.builder.SourceSpec;
-import org.berth.launch.LaunchEvent;
-import org.berth.launch.LaunchException;
-import org.berth.launch.ServerName;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.Via;
-import org.berth.portal.builds.Builds;
-import org.berth.portal.servers.LaunchSpec;
-import org.berth.portal.servers.ServerService;
-import org.berth.portal.servers.ServerView;
+import org.berth.portal.servers.BinderLaunches;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * BinderHub's API, so that existing Binder clients can drive Berth: {@code GET
@@ -58,18 +43,15 @@ import reactor.core.scheduler.Schedulers;
 @Tag(name = "binder")
 class BinderBuildController {
 
-  private final Builds builds;
-  private final ServerService servers;
+  private final BinderLaunches binder;
   private final JsonMapper json;
   private final Duration keepalive;
 
   BinderBuildController(
-      Builds builds,
-      ServerService servers,
+      BinderLaunches binder,
       JsonMapper json,
       @Value("${berth.binder.keepalive:15s}") Duration keepalive) {
-    this.builds = builds;
-    this.servers = servers;
+    this.binder = binder;
     this.json = json;
     this.keepalive = keepalive;
   }
@@ -90,50 +72,21 @@ class BinderBuildController {
       // A link from another site must not launch anything with the visitor's session.
       return Flux.just(
           event(
-              Map.of(
-                  "phase",
+              BinderLaunches.message(
                   "failed",
-                  "message",
                   "Requests from other sites need an API token; sessions work only from Berth's"
-                      + " own pages.\n")));
+                      + " own pages.")));
     }
-    SourceSpec source;
-    BuildHandle handle;
-    ServerName server;
-    try {
-      source = SourceSpec.parseBinder(provider, spec);
-      server =
-          name == null || name.isBlank()
-              ? ServerName.suggest(lastSegment(source.repoUrl()), "binder")
-              : new ServerName(name);
-      handle = builds.submit(source, user.id());
-    } catch (BuildException | LaunchException e) {
-      // As BinderHub does: the stream itself says what failed.
-      return Flux.just(event(Map.of("phase", "failed", "message", e.getMessage() + "\n")));
-    }
-    Flux<Event<String>> stream = buildEvents(handle);
-    if (!"true".equalsIgnoreCase(buildOnly)) {
-      stream =
-          stream.concatWith(
-              Mono.fromFuture(handle.result())
-                  .onErrorResume(e -> Mono.empty())
-                  .flatMapMany(
-                      built ->
-                          launch(
-                              user,
-                              server,
-                              new LaunchSpec(
-                                  null,
-                                  source.repoUrl(),
-                                  handle.source().commit(),
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null),
-                              "true".equalsIgnoreCase(confirm),
-                              handle)));
-    }
+    Flux<Event<String>> stream =
+        binder
+            .run(
+                user,
+                provider,
+                spec,
+                name,
+                "true".equalsIgnoreCase(buildOnly),
+                "true".equalsIgnoreCase(confirm))
+            .map(this::event);
     return stream.publish(
         events ->
             Flux.merge(
@@ -143,143 +96,11 @@ class BinderBuildController {
                     .takeUntilOther(events.then())));
   }
 
-  /** The build's events in BinderHub's words, ending with built or failed. */
-  private Flux<Event<String>> buildEvents(BuildHandle handle) {
-    AtomicReference<String> phase = new AtomicReference<>("waiting");
-    Sinks.Many<BuildEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-    AutoCloseable subscription =
-        handle.subscribe(
-            e -> {
-              sink.tryEmitNext(e);
-              if (e instanceof BuildEvent.Finished) {
-                sink.tryEmitComplete();
-              }
-            });
-    return sink.asFlux()
-        .<Event<String>>handle(
-            (e, out) -> {
-              Map<String, Object> data = binderEvent(e, phase, handle);
-              if (data != null) {
-                out.next(event(data));
-              }
-            })
-        .doFinally(
-            s -> {
-              try {
-                subscription.close();
-              } catch (Exception ignored) {
-                // nothing left to release
-              }
-            });
-  }
-
-  private static Map<String, Object> binderEvent(
-      BuildEvent e, AtomicReference<String> phase, BuildHandle handle) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    if (e instanceof BuildEvent.PhaseChanged p) {
-      String binder =
-          switch (p.phase()) {
-            case RESOLVING, QUEUED -> "waiting";
-            case FETCHING -> "fetching";
-            case BUILDING -> "building";
-            case PUSHING -> "pushing";
-            case CACHE_HIT, BUILT -> "built";
-            case FAILED -> null; // the Finished event that follows says why
-          };
-      if (binder == null) {
-        return null;
-      }
-      phase.set(binder);
-      data.put("phase", binder);
-      data.put("message", p.message() + "\n");
-    } else if (e instanceof BuildEvent.LogLine l) {
-      data.put("phase", phase.get());
-      data.put("message", l.line() + "\n");
-    } else if (e instanceof BuildEvent.QueuePosition q) {
-      data.put("phase", "waiting");
-      data.put("message", "Position " + q.position() + " in the build queue\n");
-    } else if (e instanceof BuildEvent.Finished f) {
-      if (f.succeeded()) {
-        if ("built".equals(phase.get())) {
-          return null;
-        }
-        data.put("phase", "built");
-        data.put("message", "Built image " + f.image() + "\n");
-      } else {
-        data.put("phase", "failed");
-        data.put("message", f.message() + "\n");
-      }
-    } else {
-      return null; // steps and progress have no BinderHub counterpart
-    }
-    data.put("imageName", handle.target().toString());
-    return data;
-  }
-
-  /** Launches (or reuses) the server, streaming launching, then ready or failed. */
-  private Flux<Event<String>> launch(
-      CurrentUser user, ServerName name, LaunchSpec spec, boolean confirm, BuildHandle build) {
-    return Mono.fromCallable(() -> servers.launchInBackground(user, name.value(), spec, confirm))
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMapMany(
-            view -> {
-              Flux<Event<String>> launching =
-                  Flux.just(
-                      event(
-                          Map.of(
-                              "phase", "launching", "message", "Launching server " + name + "\n")));
-              if ("RUNNING".equals(view.state())) {
-                return launching.concatWith(Flux.just(ready(view, build)));
-              }
-              return launching.concatWith(
-                  Flux.from(servers.launchEvents(user, name.value()))
-                      .map(
-                          e -> {
-                            LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) e;
-                            return switch (p.phase()) {
-                              case READY -> ready(servers.get(user, name.value()), build);
-                              case FAILED ->
-                                  event(
-                                      Map.of(
-                                          "phase",
-                                          "failed",
-                                          "message",
-                                          p.message()
-                                              + "\n"
-                                              + String.join("\n", p.lastLogLines())));
-                              default ->
-                                  event(
-                                      Map.of("phase", "launching", "message", p.message() + "\n"));
-                            };
-                          }));
-            })
-        .onErrorResume(
-            RuntimeException.class,
-            e -> Flux.just(event(Map.of("phase", "failed", "message", e.getMessage() + "\n"))));
-  }
-
-  private Event<String> ready(ServerView view, BuildHandle build) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("phase", "ready");
-    data.put("message", "server running at " + view.url() + "\n");
-    data.put("url", view.url());
-    data.put("image", build.target().toString());
-    data.put("repo_url", build.source().spec().repoUrl());
-    data.put("server_name", view.name());
-    data.put("open_url", view.openUrl());
-    return event(data);
-  }
-
   private Event<String> event(Map<String, ?> data) {
     try {
       return Event.of(json.writeValueAsString(data));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String lastSegment(String url) {
-    String trimmed = url.replaceAll("/+$", "").replaceAll("\\.git$", "");
-    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 }

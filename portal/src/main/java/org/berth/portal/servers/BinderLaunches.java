@@ -1,0 +1,207 @@
+package org.berth.portal.servers;
+
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.berth.builder.BuildEvent;
+import org.berth.builder.BuildException;
+import org.berth.builder.BuildHandle;
+import org.berth.builder.SourceSpec;
+import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchException;
+import org.berth.launch.ServerName;
+import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.builds.Builds;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * BinderHub's build-and-launch protocol on top of Berth's builds and servers: one request becomes a
+ * stream of BinderHub messages ({@code phase}, {@code message}, and for {@code ready} the server's
+ * {@code url}), in BinderHub's phases: {@code waiting}, {@code fetching}, {@code building}, {@code
+ * pushing}, {@code built}, {@code launching}, then {@code ready} or {@code failed}. Refusals are
+ * messages too, as BinderHub sends them. Thread-safe.
+ */
+@Singleton
+public class BinderLaunches {
+
+  private final Builds builds;
+  private final ServerService servers;
+
+  BinderLaunches(Builds builds, ServerService servers) {
+    this.builds = builds;
+    this.servers = servers;
+  }
+
+  /** A BinderHub message. */
+  public static Map<String, Object> message(String phase, String text) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("phase", phase);
+    data.put("message", text + "\n");
+    return data;
+  }
+
+  /**
+   * Builds {@code <provider>/<spec>} for the user and, unless {@code buildOnly}, launches it as the
+   * user's server {@code name} (or one named after the repository when {@code name} is blank).
+   */
+  public Flux<Map<String, Object>> run(
+      CurrentUser user,
+      String provider,
+      String spec,
+      String name,
+      boolean buildOnly,
+      boolean confirm) {
+    SourceSpec source;
+    BuildHandle handle;
+    ServerName server;
+    try {
+      source = SourceSpec.parseBinder(provider, spec);
+      server =
+          name == null || name.isBlank()
+              ? ServerName.suggest(lastSegment(source.repoUrl()), "binder")
+              : new ServerName(name);
+      handle = builds.submit(source, user.id());
+    } catch (BuildException | LaunchException e) {
+      return Flux.just(message("failed", e.getMessage()));
+    }
+    Flux<Map<String, Object>> stream = buildEvents(handle);
+    if (buildOnly) {
+      return stream;
+    }
+    LaunchSpec launch =
+        new LaunchSpec(
+            null, source.repoUrl(), handle.source().commit(), null, null, null, null, null);
+    return stream.concatWith(
+        Mono.fromFuture(handle.result())
+            .onErrorResume(e -> Mono.empty())
+            .flatMapMany(built -> launch(user, server, launch, confirm, handle)));
+  }
+
+  /** The build's events in BinderHub's words, ending with built or failed. */
+  private Flux<Map<String, Object>> buildEvents(BuildHandle handle) {
+    AtomicReference<String> phase = new AtomicReference<>("waiting");
+    Sinks.Many<BuildEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+    AutoCloseable subscription =
+        handle.subscribe(
+            e -> {
+              sink.tryEmitNext(e);
+              if (e instanceof BuildEvent.Finished) {
+                sink.tryEmitComplete();
+              }
+            });
+    return sink.asFlux()
+        .<Map<String, Object>>handle(
+            (e, out) -> {
+              Map<String, Object> data = binderEvent(e, phase, handle);
+              if (data != null) {
+                out.next(data);
+              }
+            })
+        .doFinally(
+            s -> {
+              try {
+                subscription.close();
+              } catch (Exception ignored) {
+                // nothing left to release
+              }
+            });
+  }
+
+  private static Map<String, Object> binderEvent(
+      BuildEvent e, AtomicReference<String> phase, BuildHandle handle) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    if (e instanceof BuildEvent.PhaseChanged p) {
+      String binder =
+          switch (p.phase()) {
+            case RESOLVING, QUEUED -> "waiting";
+            case FETCHING -> "fetching";
+            case BUILDING -> "building";
+            case PUSHING -> "pushing";
+            case CACHE_HIT, BUILT -> "built";
+            case FAILED -> null; // the Finished event that follows says why
+          };
+      if (binder == null) {
+        return null;
+      }
+      phase.set(binder);
+      data.put("phase", binder);
+      data.put("message", p.message() + "\n");
+    } else if (e instanceof BuildEvent.LogLine l) {
+      data.put("phase", phase.get());
+      data.put("message", l.line() + "\n");
+    } else if (e instanceof BuildEvent.QueuePosition q) {
+      data.put("phase", "waiting");
+      data.put("message", "Position " + q.position() + " in the build queue\n");
+    } else if (e instanceof BuildEvent.Finished f) {
+      if (f.succeeded()) {
+        if ("built".equals(phase.get())) {
+          return null;
+        }
+        data.put("phase", "built");
+        data.put("message", "Built image " + f.image() + "\n");
+      } else {
+        data.put("phase", "failed");
+        data.put("message", f.message() + "\n");
+      }
+    } else {
+      return null; // steps and progress have no BinderHub counterpart
+    }
+    data.put("imageName", handle.target().toString());
+    return data;
+  }
+
+  /** Launches (or reuses) the server, streaming launching, then ready or failed. */
+  private Flux<Map<String, Object>> launch(
+      CurrentUser user, ServerName name, LaunchSpec spec, boolean confirm, BuildHandle build) {
+    return Mono.fromCallable(() -> servers.launchInBackground(user, name.value(), spec, confirm))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMapMany(
+            view -> {
+              Flux<Map<String, Object>> launching =
+                  Flux.just(message("launching", "Launching server " + name));
+              if ("RUNNING".equals(view.state())) {
+                return launching.concatWith(Flux.just(ready(view, build)));
+              }
+              return launching.concatWith(
+                  Flux.from(servers.launchEvents(user, name.value()))
+                      .map(
+                          e -> {
+                            LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) e;
+                            return switch (p.phase()) {
+                              case READY -> ready(servers.get(user, name.value()), build);
+                              case FAILED ->
+                                  message(
+                                      "failed",
+                                      p.lastLogLines().isEmpty()
+                                          ? p.message()
+                                          : p.message()
+                                              + "\n"
+                                              + String.join("\n", p.lastLogLines()));
+                              default -> message("launching", p.message());
+                            };
+                          }));
+            })
+        .onErrorResume(RuntimeException.class, e -> Flux.just(message("failed", e.getMessage())));
+  }
+
+  private Map<String, Object> ready(ServerView view, BuildHandle build) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("phase", "ready");
+    data.put("message", "server running at " + view.url() + "\n");
+    data.put("url", view.url());
+    data.put("image", build.target().toString());
+    data.put("repo_url", build.source().spec().repoUrl());
+    data.put("server_name", view.name());
+    data.put("open_url", view.openUrl());
+    return data;
+  }
+
+  private static String lastSegment(String url) {
+    String trimmed = url.replaceAll("/+$", "").replaceAll("\\.git$", "");
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+  }
+}
