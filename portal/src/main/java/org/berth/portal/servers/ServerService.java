@@ -8,9 +8,14 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.berth.launch.LaunchEvent;
 import org.berth.launch.LaunchException;
@@ -62,9 +68,9 @@ public class ServerService {
   private final AccountService accounts;
   private final Builds builds;
   private final Executor background;
-  private final java.util.concurrent.Semaphore starts;
-  private final java.net.http.HttpClient status =
-      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Semaphore starts;
+  private final HttpClient status =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Instant> unknownSince = new ConcurrentHashMap<>();
 
@@ -83,8 +89,7 @@ public class ServerService {
     this.background = background;
     int slots = config.getMaxConcurrentStarts();
     this.starts =
-        new java.util.concurrent.Semaphore(
-            slots > 0 ? slots : 2 * Runtime.getRuntime().availableProcessors(), true);
+        new Semaphore(slots > 0 ? slots : 2 * Runtime.getRuntime().availableProcessors(), true);
     this.accounts = accounts;
     this.builds = builds;
     this.servers = servers;
@@ -278,7 +283,7 @@ public class ServerService {
             Map.of());
     // The end of a launch (ready or failed) is told only once the record, the route and any
     // clean-up agree with it, so whoever follows the events finds the server (or nothing) there.
-    List<LaunchEvent> ending = new java.util.ArrayList<>(1);
+    List<LaunchEvent> ending = new ArrayList<>(1);
     try {
       LaunchHandle handle;
       if (!starts.tryAcquire()) {
@@ -462,9 +467,9 @@ public class ServerService {
       return Optional.empty();
     }
     ServerRoute r = route.get();
-    java.net.http.HttpRequest request =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
                     "http://"
                         + r.host()
                         + ":"
@@ -476,8 +481,7 @@ public class ServerService {
             .GET()
             .build();
     try {
-      java.net.http.HttpResponse<String> response =
-          status.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = status.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         return Optional.empty();
       }
