@@ -108,6 +108,12 @@ class BuildServiceIT {
   }
 
   @Test
+  void installsTheEnvironmentYmlPipSectionFromTheConfiguredIndex() {
+    BuiltImage image = build(git.fromFixture("environment-yml"));
+    assertTrue(Verify.inImage(image.ref()).contains("verified"));
+  }
+
+  @Test
   void failsQuicklySayingTheIndexIsUnreachable() {
     BuildService noIndex =
         BuilderStack.service(

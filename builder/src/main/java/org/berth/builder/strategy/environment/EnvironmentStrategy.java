@@ -39,7 +39,8 @@ import org.berth.imagecache.RegistryUnavailableException;
  * </ol>
  *
  * A repository with no config at all gets the default environment: the base plus its content.
- * {@code environment.yml} needs conda, which cannot be reached here: it fails with a clear message.
+ * {@code environment.yml} is honoured as far as it can be without conda (see {@link
+ * CondaEnvironment}): its {@code pip:} section; conda packages fail with a message naming them.
  */
 public final class EnvironmentStrategy implements BuildStrategy {
   public static final String NAME = "environment";
@@ -84,12 +85,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
   @Override
   public BuiltImage build(BuildPlan plan, BuildContext ctx) {
     SourceTree tree = plan.tree();
-    if (tree.has("environment.yml")) {
-      throw new BuildException(
-          Failure.NETWORK,
-          "environment.yml needs conda, and no conda channel can be reached from this machine;"
-              + " use apt.txt and requirements.txt instead");
-    }
+    environmentFiles(tree); // refuses what cannot be built here, before any engine step
     ctx.events().accept(new BuildEvent.PhaseChanged(BuildEvent.Phase.BUILDING, plan.description()));
     ImageRef env = environmentImage(tree, ctx);
     ctx.checkStillWanted();
@@ -111,10 +107,25 @@ public final class EnvironmentStrategy implements BuildStrategy {
     return new BuiltImage(ctx.target(), digest, NAME);
   }
 
-  /** The environment files of a tree, by name. */
+  /**
+   * The environment files of a tree, by name. An {@code environment.yml} stands in for {@code
+   * requirements.txt} (as in repo2docker, which then ignores the latter): its {@code pip:} section
+   * becomes the requirements; conda packages are refused (see {@link CondaEnvironment}).
+   */
   static Map<String, byte[]> environmentFiles(SourceTree tree) {
     Map<String, byte[]> files = new LinkedHashMap<>();
+    Optional<Path> conda = tree.config("environment.yml");
     for (String name : ENV_FILES) {
+      if (conda.isPresent() && name.equals("requirements.txt")) {
+        CondaEnvironment env = CondaEnvironment.parse(readBytes(conda.get()));
+        if (!env.pip().isEmpty()) {
+          files.put(name, env.requirements());
+        }
+        if (!env.python().isEmpty()) {
+          files.putIfAbsent("runtime.txt", ("python-" + env.python()).getBytes());
+        }
+        continue;
+      }
       tree.config(name).ifPresent(p -> files.put(name, readBytes(p)));
     }
     return files;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuilderConfig;
 import org.berth.builder.ResolvedSource;
@@ -75,12 +76,47 @@ class EnvironmentStrategyTest {
   }
 
   @Test
-  void environmentYmlFailsClearlyBeforeAnyEngineStep(@TempDir Path a) throws Exception {
-    Files.writeString(a.resolve("environment.yml"), "dependencies: [numpy]\n");
+  void condaPackagesInEnvironmentYmlFailClearlyBeforeAnyEngineStep(@TempDir Path a)
+      throws Exception {
+    Files.writeString(
+        a.resolve("environment.yml"),
+        "channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy>=1.26\n"
+            + "  - conda-forge::pandas\n  - pip\n  - pip: [requests]\n");
     BuildException e =
         assertThrows(
             BuildException.class,
             () -> strategy.build(strategy.detect(tree(a)).orElseThrow(), null));
-    assertTrue(e.getMessage().contains("conda"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("conda packages (numpy, pandas)")
+            && !e.getMessage().contains("python,"),
+        e.getMessage());
+  }
+
+  @Test
+  void environmentYmlPipSectionIsTheEnvironmentAndRequirementsTxtIsIgnored(@TempDir Path a)
+      throws Exception {
+    Files.writeString(
+        a.resolve("environment.yml"),
+        "name: demo\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - berthwheel==0.1\n");
+    Files.writeString(a.resolve("requirements.txt"), "ignored==1\n");
+    Map<String, byte[]> files = EnvironmentStrategy.environmentFiles(tree(a));
+    assertEquals("berthwheel==0.1\n", new String(files.get("requirements.txt")));
+    assertEquals("python-3.11", new String(files.get("runtime.txt")));
+
+    Path b = Files.createTempDirectory("env-b");
+    Files.writeString(b.resolve("requirements.txt"), "berthwheel==0.1\n");
+    Files.writeString(b.resolve("runtime.txt"), "python-3.11");
+    assertEquals(
+        strategy.environmentRef(tree(b)),
+        strategy.environmentRef(tree(a)),
+        "the same environment, whichever file says it");
+  }
+
+  @Test
+  void malformedEnvironmentYmlIsARecipeError(@TempDir Path a) throws Exception {
+    Files.writeString(a.resolve("environment.yml"), "dependencies: [unclosed\n");
+    BuildException e =
+        assertThrows(BuildException.class, () -> EnvironmentStrategy.environmentFiles(tree(a)));
+    assertEquals(BuildException.Failure.RECIPE, e.failure());
   }
 }
