@@ -48,7 +48,11 @@ class LaunchJourneyIT {
     URI origin = URI.create(jupyter.url());
     assertTrue(origin.getHost().endsWith(".localhost"), jupyter.url());
     assertTrue(origin.getPath().startsWith("/user/" + user + "/lab/tree"), jupyter.url());
-    assertThat(jupyter.locator("#notebook_list")).isVisible();
+    // A server that has just become ready serves its first page slowly (cold static files).
+    assertThat(jupyter.locator("#notebook_list"))
+        .isVisible(
+            new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                .setTimeout(30_000));
 
     // The portal's session cookie never reaches the server's origin.
     String originUrl = origin.getScheme() + "://" + origin.getAuthority() + "/";
