@@ -39,15 +39,7 @@ class MaxAgeIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgres();
-    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
-    if (image == null || image.isBlank()) {
-      throw new IllegalStateException(
-          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
-    }
-    p.put("berth.launch.default-image", image);
-    p.put("berth.launch.instance-id", instance);
-    p.put("berth.launch.default-memory", "256M");
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
     p.put("berth.launch.max-age", "3s");
     return p;
   }

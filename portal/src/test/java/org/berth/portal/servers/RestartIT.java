@@ -128,16 +128,8 @@ class RestartIT {
   }
 
   private static Map<String, Object> properties() {
-    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
-    if (image == null || image.isBlank()) {
-      throw new IllegalStateException(
-          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
-    }
-    Map<String, Object> p = new HashMap<>(TestDatabases.postgres());
-    p.put("berth.launch.default-image", image);
-    p.put("berth.launch.instance-id", INSTANCE);
+    Map<String, Object> p = new HashMap<>(TestDatabases.postgresWithLauncher(INSTANCE));
     p.put("berth.launch.max-servers-per-user", String.valueOf(RUNNING + 1));
-    p.put("berth.launch.default-memory", "256M");
     return p;
   }
 

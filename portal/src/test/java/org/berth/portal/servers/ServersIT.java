@@ -56,17 +56,9 @@ class ServersIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgres();
-    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
-    if (image == null || image.isBlank()) {
-      throw new IllegalStateException(
-          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
-    }
-    p.put("berth.launch.default-image", image);
-    p.put("berth.launch.instance-id", instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
     p.put("berth.launch.max-servers-per-user", "3");
     p.put("berth.launch.max-memory", "1G");
-    p.put("berth.launch.default-memory", "256M");
     p.put("berth.launch.orphan-grace", "1s");
     p.put("berth.launch.max-concurrent-starts", "1");
     return p;

@@ -23,6 +23,24 @@ public final class TestDatabases {
     return p;
   }
 
+  /**
+   * PostgreSQL plus what a test that launches servers needs: the Jupyter base image as the default
+   * image, its own instance label (so reconciliation never touches another test's containers) and
+   * small servers. Fails loudly when the stack did not name the image.
+   */
+  public static Map<String, String> postgresWithLauncher(String instance) {
+    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
+    if (image == null || image.isBlank()) {
+      throw new IllegalStateException(
+          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
+    }
+    Map<String, String> p = postgres();
+    p.put("berth.launch.default-image", image);
+    p.put("berth.launch.instance-id", instance);
+    p.put("berth.launch.default-memory", "256M");
+    return p;
+  }
+
   /** A fresh embedded H2 file database, as Berth uses by default. */
   public static Map<String, String> h2() {
     return base();
