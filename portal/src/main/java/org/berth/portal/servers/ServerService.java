@@ -367,9 +367,15 @@ public class ServerService {
 
   /**
    * The events of the latest launch of the user's server of that name, kept even when the launch
-   * failed and left no server behind; empty when this Berth has not launched it.
+   * failed and left no server behind; empty when this Berth has not launched it (after a restart,
+   * say).
+   *
+   * @throws ServerNotFoundException when there is neither such a server nor a launch of it
    */
   public Flux<LaunchEvent> launchEvents(CurrentUser user, String name) {
+    if (!hasLaunched(user, name)) {
+      owned(user, name); // 404 when there is no such server either
+    }
     return events.of(eventsKey(user, name));
   }
 

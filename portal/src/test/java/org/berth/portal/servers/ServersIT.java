@@ -297,6 +297,7 @@ class ServersIT implements TestPropertyProvider {
     assertEquals(404, browser.get("/servers/page-ghost/open").statusCode());
     assertEquals(200, browser.get("/servers/page-ghost/launching").statusCode(), "says why");
     assertEquals(404, browser.get("/servers/never-launched/launching").statusCode());
+    assertEquals(404, browser.get("/api/v1/servers/never-launched/events").statusCode());
     assertEquals(before, containers(), "the failed launch left no container");
 
     HttpResponse<String> badName = browser.submit("/", "/launch", Map.of("name", "Bad$Name"));
