@@ -28,7 +28,6 @@ import org.berth.portal.builds.Builds;
 import org.berth.portal.builds.NoSuchBuildException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /** Builds: from a repository and a ref to an image in the registry. */
 @Controller("/api/v1/builds")
@@ -120,26 +119,7 @@ class BuildApiController {
                               "built".equals(BuildView.of(record).status())))
                       .name("finished")));
     }
-    BuildHandle handle = running.get();
-    Sinks.Many<BuildEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-    AutoCloseable subscription =
-        handle.subscribe(
-            e -> {
-              sink.tryEmitNext(e);
-              if (e instanceof BuildEvent.Finished) {
-                sink.tryEmitComplete();
-              }
-            });
-    return Flux.from(sink.asFlux())
-        .map(BuildApiController::view)
-        .doFinally(
-            s -> {
-              try {
-                subscription.close();
-              } catch (Exception ignored) {
-                // nothing left to release
-              }
-            });
+    return Builds.events(running.get()).map(BuildApiController::view);
   }
 
   private static Event<BuildEventView> view(BuildEvent event) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.builder.BuildRecord;
@@ -16,6 +17,8 @@ import org.berth.builder.BuildService;
 import org.berth.builder.BuildStore;
 import org.berth.builder.BuiltImage;
 import org.berth.builder.SourceSpec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * The portal's door to the builder. The build service is made on first use, so that Berth starts
@@ -131,6 +134,34 @@ public class Builds {
     return store.get().find(id);
   }
 
+  /**
+   * A build's events as a stream: the past ones, then the live ones, completing after {@link
+   * BuildEvent.Finished}. The build is followed from subscription until the subscriber goes away.
+   */
+  public static Flux<BuildEvent> events(BuildHandle handle) {
+    return Flux.defer(
+        () -> {
+          Sinks.Many<BuildEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+          AutoCloseable subscription =
+              handle.subscribe(
+                  e -> {
+                    sink.tryEmitNext(e);
+                    if (e instanceof BuildEvent.Finished) {
+                      sink.tryEmitComplete();
+                    }
+                  });
+          return sink.asFlux()
+              .doFinally(
+                  signal -> {
+                    try {
+                      subscription.close();
+                    } catch (Exception ignored) {
+                      // nothing left to release
+                    }
+                  });
+        });
+  }
+
   /** A running, queued or finished build as the API shows it. */
   public BuildView view(String id) {
     return find(id)
@@ -144,8 +175,8 @@ public class Builds {
     java.util.Optional<BuildHandle> running = find(id);
     if (running.isPresent()) {
       return running.get().events().stream()
-          .filter(e -> e instanceof org.berth.builder.BuildEvent.LogLine)
-          .map(e -> ((org.berth.builder.BuildEvent.LogLine) e).line())
+          .filter(e -> e instanceof BuildEvent.LogLine)
+          .map(e -> ((BuildEvent.LogLine) e).line())
           .toList();
     }
     return record(id).map(BuildRecord::log).orElseThrow(() -> new NoSuchBuildException(id));

@@ -15,7 +15,6 @@ import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -84,29 +83,12 @@ public class BinderLaunches {
   /** The build's events in BinderHub's words, ending with built or failed. */
   private Flux<Map<String, Object>> buildEvents(BuildHandle handle) {
     AtomicReference<String> phase = new AtomicReference<>("waiting");
-    Sinks.Many<BuildEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-    AutoCloseable subscription =
-        handle.subscribe(
-            e -> {
-              sink.tryEmitNext(e);
-              if (e instanceof BuildEvent.Finished) {
-                sink.tryEmitComplete();
-              }
-            });
-    return sink.asFlux()
+    return Builds.events(handle)
         .<Map<String, Object>>handle(
             (e, out) -> {
               Map<String, Object> data = binderEvent(e, phase, handle);
               if (data != null) {
                 out.next(data);
-              }
-            })
-        .doFinally(
-            s -> {
-              try {
-                subscription.close();
-              } catch (Exception ignored) {
-                // nothing left to release
               }
             });
   }

@@ -1,6 +1,7 @@
 package org.berth.portal.servers;
 
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -29,7 +30,7 @@ class LaunchEvents {
       if (ended.get()) {
         return; // a launch ends once; later reports of the same end are dropped
       }
-      sink.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
+      sink.emitNext(event, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
       if (event instanceof LaunchEvent.PhaseChanged p
           && (p.phase() == Phase.READY || p.phase() == Phase.FAILED)
           && ended.compareAndSet(false, true)) {
