@@ -1,52 +1,89 @@
 package org.berth.builder;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.transport.Daemon;
+import org.eclipse.jgit.transport.PacketLineIn;
+import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.UploadPack;
 
 /**
- * A real git:// server (JGit's {@link Daemon}) on 127.0.0.1 serving test repositories made from the
- * fixture folders. Fetch by SHA is allowed, as on GitHub.
+ * A real git:// server on 127.0.0.1 serving test repositories made from the fixture folders: each
+ * connection's request line names a repository, and JGit's {@link UploadPack} answers it (protocol
+ * v0). Fetch by SHA is allowed, as on GitHub.
+ *
+ * <p>Not JGit's {@code Daemon}: its answers stall on this machine's loopback for about 40 ms per
+ * fetch (a delayed-ACK stall; it disappears with the route's {@code quickack}), which would be
+ * counted against Berth in the build benchmark although real git servers do not do that. The
+ * sockets here send without Nagle's delay.
  */
 public final class GitServer implements AutoCloseable {
-  private final Daemon daemon;
+  private final ServerSocket server;
+  private final ExecutorService clients = Executors.newCachedThreadPool();
   private final Map<String, Git> repos = new ConcurrentHashMap<>();
   private final Path dir;
 
   public GitServer() {
     try {
       dir = Files.createTempDirectory("berth-git-server");
-      daemon = new Daemon(new InetSocketAddress("127.0.0.1", 0));
-      daemon.setRepositoryResolver(
-          (req, name) -> {
-            Git git = repos.get(name.replaceAll("^/|/$", ""));
-            if (git == null) {
-              throw new org.eclipse.jgit.errors.RepositoryNotFoundException(name);
-            }
-            Repository r = git.getRepository();
-            r.incrementOpen();
-            return r;
-          });
-      daemon.setUploadPackFactory(
-          (req, db) -> {
-            UploadPack up = new UploadPack(db);
-            up.setRequestPolicy(UploadPack.RequestPolicy.ANY);
-            return up;
-          });
-      daemon.start();
+      server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    Thread acceptor = new Thread(this::accept, "git-server-" + server.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket socket = server.accept();
+        clients.execute(() -> serve(socket));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(30_000);
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+      String request = new PacketLineIn(in).readString(); // git-upload-pack /name\0host=...
+      String path = request.replaceFirst("^git-upload-pack ", "").split("\0")[0];
+      Git git =
+          request.startsWith("git-upload-pack ") ? repos.get(path.replaceAll("^/|/$", "")) : null;
+      if (git == null) {
+        new PacketLineOut(out).writeString("ERR repository not found: " + path + "\n");
+        out.flush();
+        return;
+      }
+      UploadPack up = new UploadPack(git.getRepository());
+      up.setRequestPolicy(UploadPack.RequestPolicy.ANY);
+      up.setTimeout(30);
+      up.upload(in, out, null);
+      out.flush();
+    } catch (IOException e) {
+      // the client went away; nothing to serve
     }
   }
 
@@ -105,7 +142,7 @@ public final class GitServer implements AutoCloseable {
   }
 
   public String url(String name) {
-    return "git://127.0.0.1:" + daemon.getAddress().getPort() + "/" + name;
+    return "git://127.0.0.1:" + server.getLocalPort() + "/" + name;
   }
 
   private static void copy(Path from, Path to) throws IOException {
@@ -124,7 +161,12 @@ public final class GitServer implements AutoCloseable {
 
   @Override
   public void close() {
-    daemon.stop();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    clients.shutdownNow();
     repos.values().forEach(Git::close);
     org.berth.builder.source.GitRepoProvider.clear(dir);
   }

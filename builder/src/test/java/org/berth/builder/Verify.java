@@ -31,7 +31,7 @@ public final class Verify {
     return out;
   }
 
-  static String run(String... cmd) {
+  public static String run(String... cmd) {
     try {
       Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());

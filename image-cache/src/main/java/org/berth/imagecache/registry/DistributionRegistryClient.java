@@ -93,7 +93,7 @@ public class DistributionRegistryClient implements RegistryClient {
   }
 
   /** Plain HTTP for loopback registries, as the Docker engine does; HTTPS elsewhere. */
-  static String scheme(String registry) {
+  public static String scheme(String registry) {
     String host = registry.replaceFirst(":[0-9]+$", "");
     boolean loopback =
         host.equals("localhost")

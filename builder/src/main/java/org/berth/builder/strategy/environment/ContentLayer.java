@@ -1,27 +1,27 @@
 package org.berth.builder.strategy.environment;
 
-import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
-import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
-import com.google.cloud.tools.jib.api.Jib;
-import com.google.cloud.tools.jib.api.JibContainer;
-import com.google.cloud.tools.jib.api.LogEvent;
-import com.google.cloud.tools.jib.api.RegistryException;
-import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
-import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.image.ReproducibleLayerBuilder;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.berth.builder.BuildContext;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildException;
@@ -31,12 +31,16 @@ import org.berth.imagecache.ImageRef;
 
 /**
  * Adds a repository's files (without {@code .git}) as one layer, owned by uid 1000, into {@code
- * /home/jovyan} on top of an image in the registry, and pushes the result to the registry with Jib
- * Core. No Docker engine step; base layers are mounted across repositories, not uploaded.
+ * /home/jovyan} on top of an image in the registry: Jib Core makes the layer (a reproducible tar:
+ * fixed order, owner and permissions) and the image's configuration and manifest; {@link
+ * RegistryPush} sends them to the registry. No Docker engine step; base layers are mounted across
+ * repositories, not uploaded.
  */
 final class ContentLayer {
   static final String HOME = "/home/jovyan";
   static final String OWNER = "1000:100";
+
+  private final RegistryPush push = new RegistryPush(Duration.ofSeconds(30));
 
   ImageDigest push(ImageRef base, Path root, BuildContext ctx) {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("content");
@@ -46,8 +50,6 @@ final class ContentLayer {
     layer.addEntry(
         new FileEntry(
             root, AbsoluteUnixPath.get(HOME), FilePermissions.fromOctalString("755"), now, OWNER));
-    java.util.concurrent.atomic.DoubleAdder progress =
-        new java.util.concurrent.atomic.DoubleAdder();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path rel = root.relativize(p);
@@ -71,50 +73,62 @@ final class ContentLayer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Path gzip = null;
     try {
-      JibContainer container =
-          Jib.from(RegistryImage.named(base.toString()))
-              .addFileEntriesLayer(layer.build())
-              .setCreationTime(now)
-              .containerize(
-                  Containerizer.to(RegistryImage.named(ctx.target().toString()))
-                      .setAllowInsecureRegistries(true)
-                      .setToolName("berth")
-                      .addEventHandler(
-                          ProgressEvent.class,
-                          e -> {
-                            progress.add(e.getAllocation().getFractionOfRoot() * e.getUnits());
-                            double done = progress.sum();
-                            ctx.events()
-                                .accept(
-                                    new BuildEvent.Progress("push", Math.round(done * 100), 100));
-                          })
-                      .addEventHandler(
-                          LogEvent.class,
-                          e -> {
-                            if (e.getLevel() == LogEvent.Level.LIFECYCLE
-                                || e.getLevel() == LogEvent.Level.ERROR) {
-                              ctx.log(e.getMessage());
-                            }
-                          }));
-      return ImageDigest.parse(container.getDigest().toString());
-    } catch (RegistryException | ExecutionException e) {
-      throw new BuildException(
-          Failure.REGISTRY,
-          "pushing the content layer of "
-              + ctx.target()
-              + " on "
-              + base
-              + " failed: "
-              + e.getMessage(),
-          e);
-    } catch (IOException | CacheDirectoryCreationException | InvalidImageReferenceException e) {
+      ctx.events().accept(new BuildEvent.Progress("push", 0, 2));
+      gzip = Files.createTempFile("berth-content", ".tar.gz");
+      RegistryPush.Layer content = write(layer.build(), gzip);
+      ctx.log("content layer " + content.digest() + " (" + content.size() + " bytes) on " + base);
+      ctx.events().accept(new BuildEvent.Progress("push", 1, 2));
+      ImageDigest digest = push.push(base, ctx.target(), content, now, "berth: repository content");
+      ctx.events().accept(new BuildEvent.Progress("push", 2, 2));
+      return digest;
+    } catch (IOException e) {
       throw new BuildException(
           Failure.REGISTRY, "content layer of " + ctx.target() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BuildException(
-          Failure.CANCELLED, "content layer of " + ctx.target() + " was interrupted");
+    } finally {
+      if (gzip != null) {
+        try {
+          Files.deleteIfExists(gzip);
+        } catch (IOException e) {
+          // a temporary file left behind; nothing the user can act on
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the layer as Jib's reproducible tar, gzipped, and computes both digests in the one pass:
+   * the plain tar's (the configuration's diff id) and the gzip's (the manifest's layer digest).
+   */
+  private static RegistryPush.Layer write(FileEntriesLayer layer, Path gzip) throws IOException {
+    MessageDigest plain = sha256();
+    MessageDigest packed = sha256();
+    try (OutputStream file = Files.newOutputStream(gzip);
+        DigestOutputStream packedOut = new DigestOutputStream(file, packed);
+        GZIPOutputStream gz = new GZIPOutputStream(packedOut, 64 * 1024);
+        DigestOutputStream plainOut = new DigestOutputStream(gz, plain)) {
+      new ReproducibleLayerBuilder(
+              com.google.common.collect.ImmutableList.copyOf(layer.getEntries()))
+          .build()
+          .writeTo(plainOut);
+    }
+    return new RegistryPush.Layer(gzip, digest(packed), Files.size(gzip), digest(plain));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static DescriptorDigest digest(MessageDigest md) {
+    try {
+      return DescriptorDigest.fromHash(HexFormat.of().formatHex(md.digest()));
+    } catch (DigestException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
