@@ -80,7 +80,14 @@ final class ContentLayer {
       RegistryPush.Layer content = write(layer.build(), gzip);
       ctx.log("content layer " + content.digest() + " (" + content.size() + " bytes) on " + base);
       ctx.events().accept(new BuildEvent.Progress("push", 1, 2));
-      ImageDigest digest = push.push(base, ctx.target(), content, now, "berth: repository content");
+      ImageDigest digest =
+          push.push(
+              base,
+              ctx.target(),
+              content,
+              now,
+              "berth: repository content",
+              Duration.ofMillis(ctx.millisLeft()));
       ctx.events().accept(new BuildEvent.Progress("push", 2, 2));
       return digest;
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.image.json.ContainerConfigurationTemplate;
 import com.google.cloud.tools.jib.image.json.HistoryEntry;
 import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
 import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplateMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -78,9 +79,17 @@ final class RegistryPush {
    * Pushes {@code base} plus {@code layer} as {@code target}. The manifest goes last, so a failure
    * leaves no tag behind.
    *
+   * @param uploadTime how long a blob upload may take (the build's time left); other requests get
+   *     the client's timeout
    * @return the digest of the pushed manifest
    */
-  ImageDigest push(ImageRef base, ImageRef target, Layer layer, Instant created, String createdBy) {
+  ImageDigest push(
+      ImageRef base,
+      ImageRef target,
+      Layer layer,
+      Instant created,
+      String createdBy,
+      Duration uploadTime) {
     if (!base.registry().equals(target.registry())) {
       throw new BuildException(
           Failure.REGISTRY,
@@ -92,7 +101,7 @@ final class RegistryPush {
               + target.registry()
               + "); push the base image there");
     }
-    Registry registry = new Registry(target.registry());
+    Registry registry = new Registry(target.registry(), uploadTime);
     // Open both upload sessions while the base is read: each costs the registry a few file writes.
     CompletableFuture<URI> layerSession = registry.startUpload(target);
     CompletableFuture<URI> configSession = registry.startUpload(target);
@@ -241,10 +250,9 @@ final class RegistryPush {
     return HttpRequest.newBuilder(uri).timeout(timeout).GET();
   }
 
-  private static byte[] json(Object template) {
+  private static byte[] json(JsonTemplate template) {
     try {
-      return JsonTemplateMapper.toByteArray(
-          (com.google.cloud.tools.jib.json.JsonTemplate) template);
+      return JsonTemplateMapper.toByteArray(template);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -263,9 +271,11 @@ final class RegistryPush {
   private final class Registry {
     private final String host;
     private final String scheme;
+    private final Duration uploadTime;
 
-    Registry(String host) {
+    Registry(String host, Duration uploadTime) {
       this.host = host;
+      this.uploadTime = uploadTime.compareTo(timeout) > 0 ? uploadTime : timeout;
       this.scheme = DistributionRegistryClient.scheme(host);
     }
 
@@ -300,7 +310,7 @@ final class RegistryPush {
                 String sep = location.getRawQuery() == null ? "?" : "&";
                 HttpRequest put =
                     HttpRequest.newBuilder(URI.create(location + sep + "digest=" + digest))
-                        .timeout(timeout)
+                        .timeout(uploadTime)
                         .header("Content-Type", "application/octet-stream")
                         .PUT(body)
                         .build();
