@@ -13,22 +13,26 @@ public final class Verify {
 
   /** Runs {@code /home/jovyan/verify} in a labelled, removed container; asserts it passes. */
   public static String inImage(ImageRef image) {
-    String out =
-        run(
-            "docker",
-            "run",
-            "--rm",
-            "--name",
-            "berth-builder-it-" + UUID.randomUUID(),
-            "--label",
-            "org.berth.test=builder",
-            "--entrypoint",
-            "sh",
-            image.toString(),
-            "-c",
-            "cd /home/jovyan && sh ./verify");
+    String out = shell(image, "cd /home/jovyan && sh ./verify");
     run("docker", "rmi", image.toString());
     return out;
+  }
+
+  /** Runs a shell script in a labelled, removed container of the image; asserts it exits 0. */
+  public static String shell(ImageRef image, String script) {
+    return run(
+        "docker",
+        "run",
+        "--rm",
+        "--name",
+        "berth-builder-it-" + UUID.randomUUID(),
+        "--label",
+        "org.berth.test=builder",
+        "--entrypoint",
+        "sh",
+        image.toString(),
+        "-c",
+        script);
   }
 
   public static String run(String... cmd) {

@@ -64,16 +64,8 @@ class ContentLayerIT {
     assertEquals(Integer.parseInt(base[0].strip()) + 1, Integer.parseInt(built[0].strip()));
     assertEquals(base[1].strip(), built[1].strip(), "user, command and entrypoint of the base");
     String files =
-        Verify.run(
-            "docker",
-            "run",
-            "--rm",
-            "--label",
-            "org.berth.test=builder",
-            "--entrypoint",
-            "sh",
-            target.toString(),
-            "-c",
+        Verify.shell(
+            target,
             "cat /home/jovyan/data/table.csv; stat -c '%u %a' /home/jovyan /home/jovyan/notes.md");
     assertTrue(files.contains("1,2"), files);
     assertTrue(files.contains("1000 755"), "the home stays the user's: " + files);
