@@ -195,8 +195,8 @@ public final class GitRepoProvider implements RepoProvider {
             .setProgressMonitor(monitor)
             .call();
       }
-      checkLimits(source, into, deadline, tooBig);
-      LOG.info("fetched {} at {} ({} bytes)", repo, source.commit(), sizeOf(into));
+      long size = checkLimits(source, into, deadline, tooBig);
+      LOG.info("fetched {} at {} ({} bytes)", repo, source.commit(), size);
       return new SourceTree(into, source);
     } catch (GitAPIException | IOException | RuntimeException e) {
       clear(into);
@@ -212,9 +212,11 @@ public final class GitRepoProvider implements RepoProvider {
     }
   }
 
-  private void checkLimits(ResolvedSource source, Path into, long deadline, AtomicBoolean tooBig) {
+  /** Throws when the fetch went over a limit; otherwise returns the checkout's size in bytes. */
+  private long checkLimits(ResolvedSource source, Path into, long deadline, AtomicBoolean tooBig) {
     String repo = source.spec().repoUrl();
-    if (tooBig.get() || sizeOf(into) > policy.maxRepoBytes()) {
+    long size = sizeOf(into);
+    if (tooBig.get() || size > policy.maxRepoBytes()) {
       clear(into);
       throw new BuildException(
           BuildException.Failure.GIT,
@@ -230,6 +232,7 @@ public final class GitRepoProvider implements RepoProvider {
           BuildException.Failure.TIMEOUT,
           "fetching " + repo + " took longer than " + policy.fetchTimeout().toSeconds() + " s");
     }
+    return size;
   }
 
   /**
