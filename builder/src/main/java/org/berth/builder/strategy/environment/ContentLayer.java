@@ -1,6 +1,5 @@
 package org.berth.builder.strategy.environment;
 
-import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
@@ -12,13 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.DigestException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -109,8 +105,8 @@ final class ContentLayer {
    * the plain tar's (the configuration's diff id) and the gzip's (the manifest's layer digest).
    */
   private static RegistryPush.Layer write(FileEntriesLayer layer, Path gzip) throws IOException {
-    MessageDigest plain = sha256();
-    MessageDigest packed = sha256();
+    MessageDigest plain = RegistryPush.newSha256();
+    MessageDigest packed = RegistryPush.newSha256();
     try (OutputStream file = Files.newOutputStream(gzip);
         DigestOutputStream packedOut = new DigestOutputStream(file, packed);
         GZIPOutputStream gz = new GZIPOutputStream(packedOut, 64 * 1024);
@@ -120,22 +116,7 @@ final class ContentLayer {
           .build()
           .writeTo(plainOut);
     }
-    return new RegistryPush.Layer(gzip, digest(packed), Files.size(gzip), digest(plain));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static DescriptorDigest digest(MessageDigest md) {
-    try {
-      return DescriptorDigest.fromHash(HexFormat.of().formatHex(md.digest()));
-    } catch (DigestException e) {
-      throw new IllegalStateException(e);
-    }
+    return new RegistryPush.Layer(
+        gzip, RegistryPush.digestOf(packed), Files.size(gzip), RegistryPush.digestOf(plain));
   }
 }

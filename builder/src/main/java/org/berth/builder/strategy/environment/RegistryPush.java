@@ -259,10 +259,24 @@ final class RegistryPush {
   }
 
   static DescriptorDigest sha256(byte[] bytes) {
+    MessageDigest md = newSha256();
+    md.update(bytes);
+    return digestOf(md);
+  }
+
+  static MessageDigest newSha256() {
     try {
-      return DescriptorDigest.fromHash(
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-    } catch (NoSuchAlgorithmException | java.security.DigestException e) {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The digest a finished SHA-256 stands for, as Jib spells it. */
+  static DescriptorDigest digestOf(MessageDigest sha256) {
+    try {
+      return DescriptorDigest.fromHash(HexFormat.of().formatHex(sha256.digest()));
+    } catch (java.security.DigestException e) {
       throw new IllegalStateException(e);
     }
   }
