@@ -14,7 +14,6 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -31,8 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 class MaxAgeIT implements TestPropertyProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String instance =
-      "age" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+  private final String instance = Engine.newInstance("age");
 
   @Inject EmbeddedServer portal;
   @Inject ServerService service;

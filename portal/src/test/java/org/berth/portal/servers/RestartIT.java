@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -37,8 +36,7 @@ class RestartIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RUNNING = 5;
-  private static final String INSTANCE =
-      "rst" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+  private static final String INSTANCE = Engine.newInstance("rst");
 
   @AfterAll
   static void removeContainers() throws Exception {

@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -41,8 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 class ServersIT implements TestPropertyProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String instance =
-      "sit" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+  private final String instance = Engine.newInstance("sit");
 
   @Inject EmbeddedServer portal;
   @Inject ServerService service;

@@ -35,6 +35,12 @@ public final class Engine {
   }
 
   /** Removes the containers and volumes of one Berth instance. */
+  /** A Berth instance id no other test run has used: its containers are told apart by it. */
+  public static String newInstance(String prefix) {
+    return prefix
+        + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
+  }
+
   public static void removeInstance(String instance) throws Exception {
     for (String id : containersLabelled("org.berth.instance=" + instance)) {
       docker("rm", "-f", id);
