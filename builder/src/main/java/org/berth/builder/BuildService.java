@@ -200,8 +200,12 @@ public final class BuildService implements AutoCloseable {
         new BuildContext(build.target, build.handle::emit, deadline, () -> build.cancelled);
     Path dir = null;
     String strategyName = null;
+    List<BuildStrategy.Preparation> prepared = new ArrayList<>();
     MDC.put("build", build.handle.id());
     try {
+      for (BuildStrategy s : strategies) {
+        prepared.add(s.prepare(ctx));
+      }
       dir = Files.createTempDirectory("berth-build-");
       build.handle.emit(
           new BuildEvent.PhaseChanged(Phase.FETCHING, "fetching " + build.source.commit()));
@@ -237,6 +241,13 @@ public final class BuildService implements AutoCloseable {
       timer.cancel(false);
       build.thread = null;
       Thread.interrupted();
+      for (BuildStrategy.Preparation p : prepared) {
+        try {
+          p.close();
+        } catch (RuntimeException e) {
+          LOG.warn("could not release what build {} prepared: {}", build.handle.id(), e.toString());
+        }
+      }
       if (dir != null) {
         GitRepoProvider.clear(dir);
       }

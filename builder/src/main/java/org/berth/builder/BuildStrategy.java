@@ -20,4 +20,21 @@ public interface BuildStrategy {
    * @throws BuildException naming what failed
    */
   BuiltImage build(BuildPlan plan, BuildContext context);
+
+  /**
+   * Called on every strategy as a build starts, before its source is fetched: a strategy may start
+   * work that overlaps the fetch (the environment strategy opens its registry upload sessions). The
+   * build closes the returned value when it ends, whatever the outcome; it must release whatever
+   * was started and not used. The default starts nothing.
+   */
+  default Preparation prepare(BuildContext context) {
+    return () -> {};
+  }
+
+  /** What {@link #prepare} started; closing it releases what the build did not use. */
+  @FunctionalInterface
+  interface Preparation extends AutoCloseable {
+    @Override
+    void close();
+  }
 }

@@ -15,7 +15,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.berth.builder.BuildContext;
@@ -31,16 +35,104 @@ import org.berth.imagecache.ImageRef;
  * fixed order, owner and permissions) and the image's configuration and manifest; {@link
  * RegistryPush} sends them to the registry. No Docker engine step; base layers are mounted across
  * repositories, not uploaded.
+ *
+ * <p>The steps overlap where they can: the layer is written in the background ({@link #start})
+ * while the caller reads the base ({@link #read}, which is also the environment image's existence
+ * check), and the upload sessions ({@link #open}) can be opened before the source is even fetched.
  */
 final class ContentLayer {
   static final String HOME = "/home/jovyan";
   static final String OWNER = "1000:100";
 
-  private final RegistryPush push = new RegistryPush(Duration.ofSeconds(30));
+  private final RegistryPush registry = new RegistryPush(Duration.ofSeconds(30));
+  private final ExecutorService writers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-content-layer");
+            t.setDaemon(true);
+            return t;
+          });
 
-  ImageDigest push(ImageRef base, Path root, BuildContext ctx) {
-    FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("content");
+  /** Starts reading a base for a content image of {@code target}; empty when it is not there. */
+  CompletableFuture<Optional<RegistryPush.Base>> read(ImageRef base, ImageRef target) {
+    return registry.read(base, target);
+  }
+
+  /** Opens the upload sessions a content image of {@code target} will need. */
+  RegistryPush.Uploads open(ImageRef target) {
+    return registry.open(target);
+  }
+
+  /** Starts writing the layer of {@code root}'s files; close the result to drop its file. */
+  Pending start(Path root) {
     Instant now = Instant.now();
+    return new Pending(
+        CompletableFuture.supplyAsync(() -> write(entries(root, now)), writers), now);
+  }
+
+  /** The whole content image in one call: base read, layer written, fresh upload sessions. */
+  ImageDigest push(ImageRef base, Path root, BuildContext ctx) {
+    CompletableFuture<Optional<RegistryPush.Base>> read = read(base, ctx.target());
+    try (RegistryPush.Uploads uploads = open(ctx.target());
+        Pending layer = start(root)) {
+      RegistryPush.Base found =
+          RegistryPush.await(read, "reading " + base).orElseThrow(() -> missing(base));
+      return layer.push(found, uploads, ctx);
+    }
+  }
+
+  /** A base that is not in the registry: named, with the registry's answer. */
+  static BuildException missing(ImageRef base) {
+    return new BuildException(
+        Failure.REGISTRY, "the base image " + base + " is not in the registry (404 Not Found)");
+  }
+
+  /** A layer being written (or written), waiting for its base and upload sessions. */
+  final class Pending implements AutoCloseable {
+    private final CompletableFuture<RegistryPush.Layer> layer;
+    private final Instant created;
+
+    private Pending(CompletableFuture<RegistryPush.Layer> layer, Instant created) {
+      this.layer = layer;
+      this.created = created;
+    }
+
+    /** Pushes the layer on {@code base} as the build's target. */
+    ImageDigest push(RegistryPush.Base base, RegistryPush.Uploads uploads, BuildContext ctx) {
+      ctx.events().accept(new BuildEvent.Progress("push", 0, 2));
+      RegistryPush.Layer content = RegistryPush.await(layer, "writing the content layer");
+      ctx.log(
+          "content layer " + content.digest() + " (" + content.size() + " bytes) on " + base.ref());
+      ctx.events().accept(new BuildEvent.Progress("push", 1, 2));
+      ImageDigest digest =
+          registry.push(
+              base,
+              ctx.target(),
+              content,
+              uploads,
+              created,
+              "berth: repository content",
+              Duration.ofMillis(ctx.millisLeft()));
+      ctx.events().accept(new BuildEvent.Progress("push", 2, 2));
+      return digest;
+    }
+
+    /** Deletes the layer's file, now or once it is written. */
+    @Override
+    public void close() {
+      layer.thenAccept(
+          l -> {
+            try {
+              Files.deleteIfExists(l.gzip());
+            } catch (IOException e) {
+              // a temporary file left behind; nothing the user can act on
+            }
+          });
+    }
+  }
+
+  private static FileEntriesLayer entries(Path root, Instant now) {
+    FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("content");
     // The home itself must stay the user's: a new home volume copies its owner from the image, and
     // Jib would otherwise add /home/jovyan as root's.
     layer.addEntry(
@@ -69,42 +161,20 @@ final class ContentLayer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path gzip = null;
-    try {
-      ctx.events().accept(new BuildEvent.Progress("push", 0, 2));
-      gzip = Files.createTempFile("berth-content", ".tar.gz");
-      RegistryPush.Layer content = write(layer.build(), gzip);
-      ctx.log("content layer " + content.digest() + " (" + content.size() + " bytes) on " + base);
-      ctx.events().accept(new BuildEvent.Progress("push", 1, 2));
-      ImageDigest digest =
-          push.push(
-              base,
-              ctx.target(),
-              content,
-              now,
-              "berth: repository content",
-              Duration.ofMillis(ctx.millisLeft()));
-      ctx.events().accept(new BuildEvent.Progress("push", 2, 2));
-      return digest;
-    } catch (IOException e) {
-      throw new BuildException(
-          Failure.REGISTRY, "content layer of " + ctx.target() + ": " + e.getMessage(), e);
-    } finally {
-      if (gzip != null) {
-        try {
-          Files.deleteIfExists(gzip);
-        } catch (IOException e) {
-          // a temporary file left behind; nothing the user can act on
-        }
-      }
-    }
+    return layer.build();
   }
 
   /**
    * Writes the layer as Jib's reproducible tar, gzipped, and computes both digests in the one pass:
    * the plain tar's (the configuration's diff id) and the gzip's (the manifest's layer digest).
    */
-  private static RegistryPush.Layer write(FileEntriesLayer layer, Path gzip) throws IOException {
+  private static RegistryPush.Layer write(FileEntriesLayer layer) {
+    Path gzip;
+    try {
+      gzip = Files.createTempFile("berth-content", ".tar.gz");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     MessageDigest plain = RegistryPush.newSha256();
     MessageDigest packed = RegistryPush.newSha256();
     try (OutputStream file = Files.newOutputStream(gzip);
@@ -115,8 +185,16 @@ final class ContentLayer {
               com.google.common.collect.ImmutableList.copyOf(layer.getEntries()))
           .build()
           .writeTo(plainOut);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(gzip);
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+      throw new UncheckedIOException(e);
     }
+    // The streams are closed: the gzip trailer is written and both digests are complete.
     return new RegistryPush.Layer(
-        gzip, RegistryPush.digestOf(packed), Files.size(gzip), RegistryPush.digestOf(plain));
+        gzip, RegistryPush.digestOf(packed), gzip.toFile().length(), RegistryPush.digestOf(plain));
   }
 }

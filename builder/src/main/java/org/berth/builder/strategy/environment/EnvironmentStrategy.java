@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.berth.builder.BuildContext;
 import org.berth.builder.BuildEvent;
@@ -52,6 +53,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
   private final BuilderConfig config;
   private final ContentLayer contentLayer;
   private final Map<String, Object> envLocks = new ConcurrentHashMap<>();
+  private final Map<ImageRef, RegistryPush.Uploads> prepared = new ConcurrentHashMap<>();
 
   public EnvironmentStrategy(DockerEngine engine, BuilderConfig config) {
     this.engine = engine;
@@ -82,29 +84,70 @@ public final class EnvironmentStrategy implements BuildStrategy {
                 : "environment files: " + String.join(", ", found)));
   }
 
+  /** Opens the content layer's upload sessions while the source is fetched. */
+  @Override
+  public Preparation prepare(BuildContext ctx) {
+    RegistryPush.Uploads uploads = contentLayer.open(ctx.target());
+    prepared.put(ctx.target(), uploads);
+    return () -> {
+      prepared.remove(ctx.target(), uploads);
+      uploads.close();
+    };
+  }
+
   @Override
   public BuiltImage build(BuildPlan plan, BuildContext ctx) {
     SourceTree tree = plan.tree();
-    environmentFiles(tree); // refuses what cannot be built here, before any engine step
+    Map<String, byte[]> files = environmentFiles(tree); // refuses what cannot be built here
     ctx.events().accept(new BuildEvent.PhaseChanged(BuildEvent.Phase.BUILDING, plan.description()));
-    ImageRef env = environmentImage(tree, ctx);
-    ctx.checkStillWanted();
     boolean post = POST_FILES.stream().anyMatch(tree::has);
     if (!post) {
-      ctx.events()
-          .accept(
-              new BuildEvent.PhaseChanged(
-                  BuildEvent.Phase.PUSHING, "adding content layer to " + env));
-      ImageDigest digest = contentLayer.push(env, tree.root(), ctx);
-      ctx.events().accept(new BuildEvent.StepRan("content-layer", false, "one layer on " + env));
-      return new BuiltImage(ctx.target(), digest, NAME);
+      return contentImage(tree, files, ctx);
     }
+    ImageRef env = environmentImage(files, ctx);
+    ctx.checkStillWanted();
     Path dockerfile = writeContentDockerfile(tree, env);
     engine.build(tree.root(), dockerfile, Map.of(), ctx.target(), ctx);
     ctx.events().accept(new BuildEvent.StepRan("post-build", false, "content + post-build steps"));
     ctx.checkStillWanted();
     ImageDigest digest = engine.pushTarget(ctx);
     return new BuiltImage(ctx.target(), digest, NAME);
+  }
+
+  /**
+   * The content layer on the environment image. The layer is written while the environment image is
+   * read (its manifest read is the existence check); only a missing environment goes to the engine.
+   */
+  private BuiltImage contentImage(SourceTree tree, Map<String, byte[]> files, BuildContext ctx) {
+    ImageRef env = environmentRef(files);
+    CompletableFuture<Optional<RegistryPush.Base>> read = contentLayer.read(env, ctx.target());
+    try (ContentLayer.Pending layer = contentLayer.start(tree.root())) {
+      Optional<RegistryPush.Base> base = RegistryPush.await(read, "reading " + env);
+      if (base.isPresent()) {
+        ctx.events().accept(reused(files, env));
+      } else {
+        environmentImage(files, ctx);
+        ctx.checkStillWanted();
+        base = RegistryPush.await(contentLayer.read(env, ctx.target()), "reading " + env);
+      }
+      RegistryPush.Base found = base.orElseThrow(() -> ContentLayer.missing(env));
+      ctx.checkStillWanted();
+      ctx.events()
+          .accept(
+              new BuildEvent.PhaseChanged(
+                  BuildEvent.Phase.PUSHING, "adding content layer to " + env));
+      RegistryPush.Uploads uploads = prepared.get(ctx.target());
+      ImageDigest digest;
+      if (uploads != null) {
+        digest = layer.push(found, uploads, ctx);
+      } else {
+        try (RegistryPush.Uploads fresh = contentLayer.open(ctx.target())) {
+          digest = layer.push(found, fresh, ctx);
+        }
+      }
+      ctx.events().accept(new BuildEvent.StepRan("content-layer", false, "one layer on " + env));
+      return new BuiltImage(ctx.target(), digest, NAME);
+    }
   }
 
   /**
@@ -133,7 +176,10 @@ public final class EnvironmentStrategy implements BuildStrategy {
 
   /** The environment image's reference for a tree (the base itself when there are no files). */
   public ImageRef environmentRef(SourceTree tree) {
-    Map<String, byte[]> files = environmentFiles(tree);
+    return environmentRef(environmentFiles(tree));
+  }
+
+  private ImageRef environmentRef(Map<String, byte[]> files) {
     if (files.isEmpty()) {
       return ImageRef.parse(config.jupyterBaseImage());
     }
@@ -142,17 +188,16 @@ public final class EnvironmentStrategy implements BuildStrategy {
         .toRef(config.registry());
   }
 
-  private ImageRef environmentImage(SourceTree tree, BuildContext ctx) {
-    Map<String, byte[]> files = environmentFiles(tree);
-    ImageRef env = environmentRef(tree);
+  /** The environment image, built and pushed by the engine unless the registry has it. */
+  private ImageRef environmentImage(Map<String, byte[]> files, BuildContext ctx) {
+    ImageRef env = environmentRef(files);
     if (files.isEmpty()) {
-      ctx.events()
-          .accept(new BuildEvent.StepRan("environment", true, "no environment files: " + env));
+      ctx.events().accept(reused(files, env));
       return env;
     }
     synchronized (envLocks.computeIfAbsent(env.tag(), k -> new Object())) {
       if (find(env).isPresent()) {
-        ctx.events().accept(new BuildEvent.StepRan("environment", true, "cached " + env));
+        ctx.events().accept(reused(files, env));
         return env;
       }
       if (files.containsKey("runtime.txt")) {
@@ -181,6 +226,12 @@ public final class EnvironmentStrategy implements BuildStrategy {
       ctx.events().accept(new BuildEvent.StepRan("environment", false, "built " + env));
       return env;
     }
+  }
+
+  /** The environment step, when nothing had to be built for it. */
+  private static BuildEvent reused(Map<String, byte[]> files, ImageRef env) {
+    return new BuildEvent.StepRan(
+        "environment", true, (files.isEmpty() ? "no environment files: " : "cached ") + env);
   }
 
   private Optional<ImageDigest> find(ImageRef ref) {

@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.berth.builder.BuildException;
@@ -76,20 +77,19 @@ final class RegistryPush {
   record Layer(Path gzip, DescriptorDigest digest, long size, DescriptorDigest diffId) {}
 
   /**
-   * Pushes {@code base} plus {@code layer} as {@code target}. The manifest goes last, so a failure
-   * leaves no tag behind.
-   *
-   * @param uploadTime how long a blob upload may take (the build's time left); other requests get
-   *     the client's timeout
-   * @return the digest of the pushed manifest
+   * An image as read from the registry, ready to have a layer put on top: its manifest and its
+   * container configuration.
    */
-  ImageDigest push(
-      ImageRef base,
-      ImageRef target,
-      Layer layer,
-      Instant created,
-      String createdBy,
-      Duration uploadTime) {
+  record Base(ImageRef ref, BuildableManifestTemplate manifest, byte[] config) {}
+
+  /**
+   * Starts reading {@code base} for a content image of {@code target}: its manifest, then its
+   * configuration (cached by digest). Completes empty when the registry does not have the image, so
+   * the read doubles as the environment image's existence check; fails with a {@link
+   * BuildException} otherwise. A base in another registry than the target's is refused at once,
+   * before any request.
+   */
+  CompletableFuture<Optional<Base>> read(ImageRef base, ImageRef target) {
     if (!base.registry().equals(target.registry())) {
       throw new BuildException(
           Failure.REGISTRY,
@@ -101,24 +101,59 @@ final class RegistryPush {
               + target.registry()
               + "); push the base image there");
     }
-    Registry registry = new Registry(target.registry(), uploadTime);
-    // Open both upload sessions while the base is read: each costs the registry a few file writes.
-    CompletableFuture<URI> layerSession = registry.startUpload(target);
-    CompletableFuture<URI> configSession = registry.startUpload(target);
+    Registry registry = new Registry(base.registry());
+    HttpRequest request =
+        get(registry.url("/v2/" + base.repository() + "/manifests/" + base.tag()))
+            .header("Accept", V22ManifestTemplate.MANIFEST_MEDIA_TYPE)
+            .header("Accept", OciManifestTemplate.MANIFEST_MEDIA_TYPE)
+            .build();
+    String what = "getting the manifest of " + base;
+    return registry
+        .sendAsync(what, request)
+        .thenCompose(
+            got -> {
+              if (got.statusCode() == 404) {
+                return CompletableFuture.completedFuture(Optional.empty());
+              }
+              registry.check(what, got, 200);
+              String mediaType = got.headers().firstValue("Content-Type").orElse("");
+              BuildableManifestTemplate manifest = parseManifest(base, mediaType, got.body());
+              return config(registry, base, manifest.getContainerConfiguration().getDigest())
+                  .thenApply(config -> Optional.of(new Base(base, manifest, config)));
+            });
+  }
+
+  /**
+   * Opens the two upload sessions (layer and configuration) a content image of {@code target}
+   * needs. They can be opened long before the push (Berth opens them while the source is fetched);
+   * closing the returned value deletes the ones never used.
+   */
+  Uploads open(ImageRef target) {
+    return new Uploads(new Registry(target.registry()), target);
+  }
+
+  /**
+   * Pushes {@code base} plus {@code layer} as {@code target} through the given upload sessions. The
+   * manifest goes last, so a failure leaves no tag behind.
+   *
+   * @param uploadTime how long a blob upload may take (the build's time left); other requests get
+   *     the client's timeout
+   * @return the digest of the pushed manifest
+   */
+  ImageDigest push(
+      Base base,
+      ImageRef target,
+      Layer layer,
+      Uploads uploads,
+      Instant created,
+      String createdBy,
+      Duration uploadTime) {
+    Registry registry = uploads.registry;
+    CompletableFuture<URI> layerSession = uploads.take();
+    CompletableFuture<URI> configSession = uploads.take();
     boolean uploaded = false;
     try {
-      HttpResponse<byte[]> got =
-          registry.expect(
-              "getting the manifest of " + base,
-              get(registry.url("/v2/" + base.repository() + "/manifests/" + base.tag()))
-                  .header("Accept", V22ManifestTemplate.MANIFEST_MEDIA_TYPE)
-                  .header("Accept", OciManifestTemplate.MANIFEST_MEDIA_TYPE)
-                  .build(),
-              200);
-      String mediaType = got.headers().firstValue("Content-Type").orElse("");
-      BuildableManifestTemplate baseManifest = parseManifest(base, mediaType, got.body());
-      ContentDescriptorTemplate baseConfig = baseManifest.getContainerConfiguration();
-      byte[] config = newConfig(registry, base, baseConfig.getDigest(), layer, created, createdBy);
+      byte[] config = newConfig(base, layer, created, createdBy);
       DescriptorDigest configDigest = sha256(config);
       BodyPublisher layerBody;
       try {
@@ -126,14 +161,19 @@ final class RegistryPush {
       } catch (java.io.FileNotFoundException e) {
         throw new IllegalStateException("the content layer's file is gone: " + layer.gzip(), e);
       }
+      Duration blobTime = uploadTime.compareTo(timeout) > 0 ? uploadTime : timeout;
       registry.join(
           CompletableFuture.allOf(
-              registry.finishUpload(layerSession, target, layer.digest(), layerBody),
+              registry.finishUpload(layerSession, target, layer.digest(), layerBody, blobTime),
               registry.finishUpload(
-                  configSession, target, configDigest, BodyPublishers.ofByteArray(config))),
+                  configSession,
+                  target,
+                  configDigest,
+                  BodyPublishers.ofByteArray(config),
+                  blobTime)),
           "uploading to " + target);
       uploaded = true;
-      return pushManifest(registry, base, baseManifest, target, config, configDigest, layer);
+      return pushManifest(registry, base, target, config, configDigest, layer);
     } finally {
       if (!uploaded) {
         registry.cancel(layerSession);
@@ -142,14 +182,59 @@ final class RegistryPush {
     }
   }
 
+  /** Waits for a read; a failure surfaces as the {@link BuildException} it carries. */
+  static <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof BuildException b) {
+        throw b;
+      }
+      throw new BuildException(Failure.REGISTRY, what + ": " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new BuildException(Failure.CANCELLED, what + " was cancelled");
+    }
+  }
+
+  /** Upload sessions opened ahead of a push; {@link #close} deletes the ones never taken. */
+  final class Uploads implements AutoCloseable {
+    private final Registry registry;
+    private final List<CompletableFuture<URI>> sessions = new ArrayList<>();
+
+    private Uploads(Registry registry, ImageRef target) {
+      this.registry = registry;
+      // Each session costs the registry a few file writes: open them now, use them later.
+      sessions.add(registry.startUpload(target));
+      sessions.add(registry.startUpload(target));
+    }
+
+    private synchronized CompletableFuture<URI> take() {
+      if (sessions.isEmpty()) {
+        throw new IllegalStateException("these upload sessions were already used");
+      }
+      return sessions.remove(0);
+    }
+
+    /** Where the sessions not yet taken upload to (waits until the registry has answered). */
+    synchronized List<URI> locations() {
+      return sessions.stream().map(s -> await(s, "starting an upload")).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+      sessions.forEach(registry::cancel);
+      sessions.clear();
+    }
+  }
+
   private ImageDigest pushManifest(
       Registry registry,
-      ImageRef base,
-      BuildableManifestTemplate baseManifest,
+      Base base,
       ImageRef target,
       byte[] config,
       DescriptorDigest configDigest,
       Layer layer) {
+    BuildableManifestTemplate baseManifest = base.manifest();
     String mediaType = baseManifest.getManifestMediaType();
     BuildableManifestTemplate manifest =
         mediaType.equals(OciManifestTemplate.MANIFEST_MEDIA_TYPE)
@@ -166,7 +251,7 @@ final class RegistryPush {
       // First content image of this repository on this base: link the base layers, then retry.
       List<CompletableFuture<Void>> mounts = new ArrayList<>();
       for (ContentDescriptorTemplate l : baseManifest.getLayers()) {
-        mounts.add(registry.mount(target, l.getDigest(), base.repository()));
+        mounts.add(registry.mount(target, l.getDigest(), base.ref().repository()));
       }
       registry.join(
           CompletableFuture.allOf(mounts.toArray(CompletableFuture[]::new)),
@@ -177,36 +262,38 @@ final class RegistryPush {
     return ImageDigest.parse(sha256(body).toString());
   }
 
-  private byte[] newConfig(
-      Registry registry,
-      ImageRef base,
-      DescriptorDigest digest,
-      Layer layer,
-      Instant created,
-      String createdBy) {
-    byte[] bytes;
+  /** The base's configuration, from the cache or the registry, checked against its digest. */
+  private CompletableFuture<byte[]> config(
+      Registry registry, ImageRef base, DescriptorDigest digest) {
     synchronized (configs) {
-      bytes = configs.get(digest);
-    }
-    if (bytes == null) {
-      bytes =
-          registry
-              .expect(
-                  "getting the configuration of " + base,
-                  get(registry.url("/v2/" + base.repository() + "/blobs/" + digest)).build(),
-                  200)
-              .body();
-      if (!sha256(bytes).equals(digest)) {
-        throw new BuildException(
-            Failure.REGISTRY, "the configuration of " + base + " does not match its digest");
-      }
-      synchronized (configs) {
-        configs.put(digest, bytes);
+      byte[] cached = configs.get(digest);
+      if (cached != null) {
+        return CompletableFuture.completedFuture(cached);
       }
     }
+    String what = "getting the configuration of " + base;
+    return registry
+        .sendAsync(what, get(registry.url("/v2/" + base.repository() + "/blobs/" + digest)).build())
+        .thenApply(
+            got -> {
+              byte[] bytes = registry.check(what, got, 200).body();
+              if (!sha256(bytes).equals(digest)) {
+                throw new BuildException(
+                    Failure.REGISTRY,
+                    "the configuration of " + base + " does not match its digest");
+              }
+              synchronized (configs) {
+                configs.put(digest, bytes);
+              }
+              return bytes;
+            });
+  }
+
+  /** The base's configuration with the new layer and its history entry added. */
+  private static byte[] newConfig(Base base, Layer layer, Instant created, String createdBy) {
     try {
       ContainerConfigurationTemplate config =
-          JsonTemplateMapper.readJson(bytes, ContainerConfigurationTemplate.class);
+          JsonTemplateMapper.readJson(base.config(), ContainerConfigurationTemplate.class);
       config.addLayerDiffId(layer.diffId());
       config.addHistoryEntry(
           HistoryEntry.builder()
@@ -218,7 +305,8 @@ final class RegistryPush {
       return json(config);
     } catch (IOException e) {
       throw new BuildException(
-          Failure.REGISTRY, "the configuration of " + base + " cannot be read: " + e.getMessage());
+          Failure.REGISTRY,
+          "the configuration of " + base.ref() + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -285,11 +373,9 @@ final class RegistryPush {
   private final class Registry {
     private final String host;
     private final String scheme;
-    private final Duration uploadTime;
 
-    Registry(String host, Duration uploadTime) {
+    Registry(String host) {
       this.host = host;
-      this.uploadTime = uploadTime.compareTo(timeout) > 0 ? uploadTime : timeout;
       this.scheme = DistributionRegistryClient.scheme(host);
     }
 
@@ -317,7 +403,8 @@ final class RegistryPush {
         CompletableFuture<URI> session,
         ImageRef target,
         DescriptorDigest digest,
-        BodyPublisher body) {
+        BodyPublisher body,
+        Duration uploadTime) {
       return session
           .thenCompose(
               location -> {
@@ -360,8 +447,17 @@ final class RegistryPush {
               .build());
     }
 
-    HttpResponse<byte[]> expect(String what, HttpRequest request, int status) {
-      return check(what, send(what, request), status);
+    /** Sends without blocking; a connection failure completes exceptionally, naming the host. */
+    CompletableFuture<HttpResponse<byte[]>> sendAsync(String what, HttpRequest request) {
+      return http.sendAsync(request, BodyHandlers.ofByteArray())
+          .exceptionally(
+              e -> {
+                Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
+                if (cause instanceof BuildException b) {
+                  throw b;
+                }
+                throw unreachable(what, cause);
+              });
     }
 
     HttpResponse<byte[]> send(String what, HttpRequest request) {

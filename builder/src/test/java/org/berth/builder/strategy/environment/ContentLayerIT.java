@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -130,6 +134,34 @@ class ContentLayerIT {
     assertEquals(BuildException.Failure.REGISTRY, e.failure());
     assertTrue(
         e.getMessage().contains("registry " + registry + " cannot be reached"), e.getMessage());
+  }
+
+  @Test
+  void uploadSessionsOpenedAheadAreDeletedWhenNotUsed() throws Exception {
+    ImageRef target = target("unused");
+    RegistryPush.Uploads uploads = layer.open(target);
+    List<URI> sessions = uploads.locations();
+    assertEquals(2, sessions.size());
+    for (URI session : sessions) {
+      assertEquals(204, status(session), "an open upload session answers 204: " + session);
+    }
+
+    uploads.close();
+
+    for (URI session : sessions) {
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (status(session) != 404 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertEquals(404, status(session), "an unused upload session is deleted: " + session);
+    }
+    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
+  }
+
+  private static int status(URI uri) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private ImageRef target(String name) {
