@@ -3,7 +3,9 @@ package org.berth.builder.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +31,9 @@ import org.berth.builder.TestEnv;
  * </pre>
  */
 public final class BuildBenchmark {
+  private static final int WARMUP = Integer.getInteger("warmup", 10);
+  private static final int SAMPLES = Integer.getInteger("samples", 9);
+
   public static void main(String[] args) throws Exception {
     String base = TestEnv.require("BERTH_JUPYTER_BASE_IMAGE");
     try (GitServer git = new GitServer();
@@ -38,44 +43,40 @@ public final class BuildBenchmark {
       // 1. notebook-only commit: Berth vs docker build with a warm layer cache
       String url = git.fromFixture("binder-dir");
       await(service.submit(SourceSpec.of(url, "main")));
-      // Five notebook-only commits; the median, and where the time of the last one went.
+      // Notebook-only commits: the first WARMUP let the JVM compile the build path (a Berth
+      // server is a long-running process), then the median of SAMPLES, and where their time went.
+      int n = 0;
+      for (; n < WARMUP; n++) {
+        git.commitFile(url, "index.ipynb", notebook(n));
+        await(service.submit(SourceSpec.of(url, "main")));
+      }
       List<Double> berthTimes = new ArrayList<>();
-      BuildHandle h = null;
-      java.time.Instant requested = null;
-      for (int i = 0; i < 5; i++) {
-        git.commitFile(
-            url,
-            "index.ipynb",
-            "{\"cells\": [], \"metadata\": {\"v\": "
-                + (i + 2)
-                + "}, \"nbformat\": 4, \"nbformat_minor\": 5}\n");
-        requested = java.time.Instant.now();
+      Map<String, List<Double>> stages = new LinkedHashMap<>();
+      for (int i = 0; i < SAMPLES; i++, n++) {
+        git.commitFile(url, "index.ipynb", notebook(n));
+        java.time.Instant requested = java.time.Instant.now();
         long t0 = System.nanoTime();
-        h = service.submit(SourceSpec.of(url, "main"));
+        BuildHandle h = service.submit(SourceSpec.of(url, "main"));
         await(h);
         berthTimes.add(ms(t0));
-      }
-      double berth = median(berthTimes);
-      java.time.Instant first = requested;
-      StringBuilder timeline = new StringBuilder();
-      for (BuildEvent e : h.events()) {
-        if (e instanceof BuildEvent.PhaseChanged p) {
-          timeline.append(
-              String.format(
-                  " %s@%dms",
-                  p.phase().name().toLowerCase(),
-                  java.time.Duration.between(first, p.at()).toMillis()));
-        } else if (e instanceof BuildEvent.StepRan r) {
-          timeline.append(
-              String.format(
-                  " %s%s@%dms",
-                  r.step(),
-                  r.cached() ? "(cached)" : "",
-                  java.time.Duration.between(first, r.at()).toMillis()));
+        java.time.Instant previous = requested;
+        String stage = "resolution";
+        for (BuildEvent e : h.events()) {
+          if (e instanceof BuildEvent.PhaseChanged p && p.phase() != BuildEvent.Phase.RESOLVING) {
+            stages
+                .computeIfAbsent(stage, k -> new ArrayList<>())
+                .add(java.time.Duration.between(previous, p.at()).toNanos() / 1e6);
+            previous = p.at();
+            stage = p.phase().name().toLowerCase();
+          }
         }
       }
+      double berth = median(berthTimes);
+      StringBuilder breakdown = new StringBuilder();
+      stages.forEach(
+          (stage, times) -> breakdown.append(String.format(" %s→ %.0f ms;", stage, median(times))));
       System.out.println(
-          "notebook-only commit, last build's timeline from the request:" + timeline);
+          "notebook-only commit, median time of each stage (up to the next phase):" + breakdown);
 
       Path ctx = Files.createTempDirectory("bench-docker");
       Files.writeString(ctx.resolve("apt.txt"), "tree\n");
@@ -92,7 +93,7 @@ public final class BuildBenchmark {
       String pushed = TestEnv.require("BERTH_REGISTRY") + "/berth/bench/docker-build:warm";
       List<Double> dockerTimes = new ArrayList<>();
       List<Double> dockerPushTimes = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < SAMPLES; i++) {
         Files.writeString(ctx.resolve("index.ipynb"), "{\"v\": " + System.nanoTime() + "}");
         long t1 = System.nanoTime();
         docker("build", "-q", "-t", "berth-bench:warm", "-t", pushed, ctx.toString());
@@ -104,8 +105,8 @@ public final class BuildBenchmark {
       double dockerBuildPush = median(dockerPushTimes);
       docker("rmi", "berth-bench:warm", pushed);
       System.out.printf(
-          "notebook-only commit, median of 5: Berth %.0f ms (resolve+fetch+layer+push) vs docker build (warm cache, no push) %.0f ms: ratio %.2f%n",
-          berth, dockerBuild, berth / dockerBuild);
+          "notebook-only commit, median of %d after %d warm-up builds: Berth %.0f ms (resolve+fetch+layer+push) vs docker build (warm cache, no push) %.0f ms: ratio %.2f%n",
+          SAMPLES, WARMUP, berth, dockerBuild, berth / dockerBuild);
       System.out.printf(
           "  for context: docker build + docker push to the same registry %.0f ms: ratio %.2f%n",
           dockerBuildPush, berth / dockerBuildPush);
@@ -151,6 +152,12 @@ public final class BuildBenchmark {
           service.buildsStarted() - before, concurrent, single);
     }
     System.exit(0);
+  }
+
+  private static String notebook(int version) {
+    return "{\"cells\": [], \"metadata\": {\"v\": "
+        + (version + 2)
+        + "}, \"nbformat\": 4, \"nbformat_minor\": 5}\n";
   }
 
   static BuiltImage await(BuildHandle h) throws Exception {
