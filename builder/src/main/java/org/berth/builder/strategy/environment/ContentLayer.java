@@ -58,6 +58,11 @@ final class ContentLayer {
     return registry.read(base, target);
   }
 
+  /** The last read of {@code base} that found it, if any (see {@link RegistryPush#known}). */
+  Optional<RegistryPush.Base> known(ImageRef base) {
+    return registry.known(base);
+  }
+
   /** Opens the upload sessions a content image of {@code target} will need. */
   RegistryPush.Uploads open(ImageRef target) {
     return registry.open(target);
@@ -77,7 +82,7 @@ final class ContentLayer {
         Pending layer = start(root)) {
       RegistryPush.Base found =
           RegistryPush.await(read, "reading " + base).orElseThrow(() -> missing(base));
-      return layer.push(found, uploads, ctx);
+      return layer.push(found, read, uploads, ctx);
     }
   }
 
@@ -97,8 +102,15 @@ final class ContentLayer {
       this.created = created;
     }
 
-    /** Pushes the layer on {@code base} as the build's target. */
-    ImageDigest push(RegistryPush.Base base, RegistryPush.Uploads uploads, BuildContext ctx) {
+    /**
+     * Pushes the layer on {@code base} as the build's target; {@code current} is a fresh read of
+     * the base that must agree before anything is tagged (see {@link RegistryPush#push}).
+     */
+    ImageDigest push(
+        RegistryPush.Base base,
+        CompletableFuture<Optional<RegistryPush.Base>> current,
+        RegistryPush.Uploads uploads,
+        BuildContext ctx) {
       ctx.events().accept(new BuildEvent.Progress("push", 0, 2));
       RegistryPush.Layer content = RegistryPush.await(layer, "writing the content layer");
       ctx.log(
@@ -107,6 +119,7 @@ final class ContentLayer {
       ImageDigest digest =
           registry.push(
               base,
+              current,
               ctx.target(),
               content,
               uploads,

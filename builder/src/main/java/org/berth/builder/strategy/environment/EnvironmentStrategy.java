@@ -116,38 +116,58 @@ public final class EnvironmentStrategy implements BuildStrategy {
 
   /**
    * The content layer on the environment image. The layer is written while the environment image is
-   * read (its manifest read is the existence check); only a missing environment goes to the engine.
+   * read (that read is also its existence check); only a missing environment goes to the engine.
+   * When the environment was read before, the push starts from that read at once and the new read
+   * only has to agree before the manifest is pushed.
    */
   private BuiltImage contentImage(SourceTree tree, Map<String, byte[]> files, BuildContext ctx) {
     ImageRef env = environmentRef(files);
-    CompletableFuture<Optional<RegistryPush.Base>> read = contentLayer.read(env, ctx.target());
+    CompletableFuture<Optional<RegistryPush.Base>> current = contentLayer.read(env, ctx.target());
     try (ContentLayer.Pending layer = contentLayer.start(tree.root())) {
-      Optional<RegistryPush.Base> base = RegistryPush.await(read, "reading " + env);
-      if (base.isPresent()) {
+      Optional<RegistryPush.Base> known = contentLayer.known(env);
+      if (known.isPresent()) {
         ctx.events().accept(reused(files, env));
-      } else {
-        environmentImage(files, ctx);
-        ctx.checkStillWanted();
-        base = RegistryPush.await(contentLayer.read(env, ctx.target()), "reading " + env);
-      }
-      RegistryPush.Base found = base.orElseThrow(() -> ContentLayer.missing(env));
-      ctx.checkStillWanted();
-      ctx.events()
-          .accept(
-              new BuildEvent.PhaseChanged(
-                  BuildEvent.Phase.PUSHING, "adding content layer to " + env));
-      RegistryPush.Uploads uploads = prepared.get(ctx.target());
-      ImageDigest digest;
-      if (uploads != null) {
-        digest = layer.push(found, uploads, ctx);
-      } else {
-        try (RegistryPush.Uploads fresh = contentLayer.open(ctx.target())) {
-          digest = layer.push(found, fresh, ctx);
+        try {
+          return contentImage(known.get(), current, layer, ctx);
+        } catch (RegistryPush.BaseChanged e) {
+          ctx.log(e.getMessage() + "; pushing again on what the registry has now");
         }
       }
-      ctx.events().accept(new BuildEvent.StepRan("content-layer", false, "one layer on " + env));
-      return new BuiltImage(ctx.target(), digest, NAME);
+      Optional<RegistryPush.Base> base = RegistryPush.await(current, "reading " + env);
+      if (base.isPresent() && known.isEmpty()) {
+        ctx.events().accept(reused(files, env));
+      } else if (base.isEmpty()) {
+        environmentImage(files, ctx);
+        ctx.checkStillWanted();
+        current = contentLayer.read(env, ctx.target());
+        base = RegistryPush.await(current, "reading " + env);
+      }
+      return contentImage(base.orElseThrow(() -> ContentLayer.missing(env)), current, layer, ctx);
     }
+  }
+
+  private BuiltImage contentImage(
+      RegistryPush.Base env,
+      CompletableFuture<Optional<RegistryPush.Base>> current,
+      ContentLayer.Pending layer,
+      BuildContext ctx) {
+    ctx.checkStillWanted();
+    ctx.events()
+        .accept(
+            new BuildEvent.PhaseChanged(
+                BuildEvent.Phase.PUSHING, "adding content layer to " + env.ref()));
+    RegistryPush.Uploads uploads = prepared.get(ctx.target());
+    ImageDigest digest;
+    if (uploads != null) {
+      digest = layer.push(env, current, uploads, ctx);
+    } else {
+      try (RegistryPush.Uploads fresh = contentLayer.open(ctx.target())) {
+        digest = layer.push(env, current, fresh, ctx);
+      }
+    }
+    ctx.events()
+        .accept(new BuildEvent.StepRan("content-layer", false, "one layer on " + env.ref()));
+    return new BuiltImage(ctx.target(), digest, NAME);
   }
 
   /**

@@ -51,17 +51,12 @@ import org.berth.imagecache.registry.DistributionRegistryClient;
  * pushes environment and base images there).
  */
 final class RegistryPush {
-  private static final int CONFIG_CACHE = 64;
+  private static final int CACHED = 64;
 
   private final HttpClient http;
   private final Duration timeout;
-  private final Map<DescriptorDigest, byte[]> configs =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DescriptorDigest, byte[]> eldest) {
-          return size() > CONFIG_CACHE;
-        }
-      };
+  private final Map<DescriptorDigest, byte[]> configs = lru();
+  private final Map<ImageRef, Base> bases = lru();
 
   RegistryPush(Duration timeout) {
     this.timeout = timeout;
@@ -73,6 +68,16 @@ final class RegistryPush {
             .build();
   }
 
+  /** The {@value #CACHED} most recently used entries; callers synchronize on the map. */
+  private static <K, V> Map<K, V> lru() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > CACHED;
+      }
+    };
+  }
+
   /** The layer to add: its gzipped file, and the digests of the gzipped and the plain tar. */
   record Layer(Path gzip, DescriptorDigest digest, long size, DescriptorDigest diffId) {}
 
@@ -80,7 +85,18 @@ final class RegistryPush {
    * An image as read from the registry, ready to have a layer put on top: its manifest and its
    * container configuration.
    */
-  record Base(ImageRef ref, BuildableManifestTemplate manifest, byte[] config) {}
+  record Base(
+      ImageRef ref, DescriptorDigest digest, BuildableManifestTemplate manifest, byte[] config) {}
+
+  /**
+   * The base moved in the registry between the read a push started from and the manifest: nothing
+   * was tagged; push again from a fresh read.
+   */
+  static final class BaseChanged extends BuildException {
+    BaseChanged(ImageRef base) {
+      super(Failure.REGISTRY, base + " changed in the registry while an image was pushed on it");
+    }
+  }
 
   /**
    * Starts reading {@code base} for a content image of {@code target}: its manifest, then its
@@ -113,14 +129,35 @@ final class RegistryPush {
         .thenCompose(
             got -> {
               if (got.statusCode() == 404) {
+                synchronized (bases) {
+                  bases.remove(base);
+                }
                 return CompletableFuture.completedFuture(Optional.empty());
               }
               registry.check(what, got, 200);
               String mediaType = got.headers().firstValue("Content-Type").orElse("");
               BuildableManifestTemplate manifest = parseManifest(base, mediaType, got.body());
+              DescriptorDigest digest = sha256(got.body());
               return config(registry, base, manifest.getContainerConfiguration().getDigest())
-                  .thenApply(config -> Optional.of(new Base(base, manifest, config)));
+                  .thenApply(
+                      config -> {
+                        Base read = new Base(base, digest, manifest, config);
+                        synchronized (bases) {
+                          bases.put(base, read);
+                        }
+                        return Optional.of(read);
+                      });
             });
+  }
+
+  /**
+   * The last read of {@code base} that found it, if any. A push may start from it while a fresh
+   * read is under way: {@link #push} checks the fresh read before it tags anything.
+   */
+  Optional<Base> known(ImageRef base) {
+    synchronized (bases) {
+      return Optional.ofNullable(bases.get(base));
+    }
   }
 
   /**
@@ -136,12 +173,16 @@ final class RegistryPush {
    * Pushes {@code base} plus {@code layer} as {@code target} through the given upload sessions. The
    * manifest goes last, so a failure leaves no tag behind.
    *
+   * @param current a read of the base issued no earlier than this push's: before the manifest is
+   *     pushed it must have found the same manifest as {@code base}, or {@link BaseChanged} is
+   *     thrown
    * @param uploadTime how long a blob upload may take (the build's time left); other requests get
    *     the client's timeout
    * @return the digest of the pushed manifest
    */
   ImageDigest push(
       Base base,
+      CompletableFuture<Optional<Base>> current,
       ImageRef target,
       Layer layer,
       Uploads uploads,
@@ -173,6 +214,10 @@ final class RegistryPush {
                   blobTime)),
           "uploading to " + target);
       uploaded = true;
+      Optional<Base> now = await(current, "reading " + base.ref());
+      if (now.isEmpty() || !now.get().digest().equals(base.digest())) {
+        throw new BaseChanged(base.ref());
+      }
       return pushManifest(registry, base, target, config, configDigest, layer);
     } finally {
       if (!uploaded) {
@@ -196,23 +241,25 @@ final class RegistryPush {
     }
   }
 
-  /** Upload sessions opened ahead of a push; {@link #close} deletes the ones never taken. */
+  /**
+   * Upload sessions opened ahead of a push (more are opened when those run out); {@link #close}
+   * deletes the ones never taken.
+   */
   final class Uploads implements AutoCloseable {
     private final Registry registry;
+    private final ImageRef target;
     private final List<CompletableFuture<URI>> sessions = new ArrayList<>();
 
     private Uploads(Registry registry, ImageRef target) {
       this.registry = registry;
+      this.target = target;
       // Each session costs the registry a few file writes: open them now, use them later.
       sessions.add(registry.startUpload(target));
       sessions.add(registry.startUpload(target));
     }
 
     private synchronized CompletableFuture<URI> take() {
-      if (sessions.isEmpty()) {
-        throw new IllegalStateException("these upload sessions were already used");
-      }
-      return sessions.remove(0);
+      return sessions.isEmpty() ? registry.startUpload(target) : sessions.remove(0);
     }
 
     /** Where the sessions not yet taken upload to (waits until the registry has answered). */

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,29 @@ class ContentLayerIT {
     assertEquals(BuildException.Failure.REGISTRY, e.failure());
     assertTrue(
         e.getMessage().contains("registry " + registry + " cannot be reached"), e.getMessage());
+  }
+
+  @Test
+  void aBaseThatMovedSinceItWasReadIsNotBuiltOn(@TempDir Path repo) throws Exception {
+    Files.writeString(repo.resolve("notes.md"), "first\n");
+    ImageRef moving = target("moving");
+    layer.push(BASE, repo, context(moving));
+    RegistryPush push = new RegistryPush(Duration.ofSeconds(30));
+    ImageRef target = target("on-moving");
+    RegistryPush.Base before =
+        RegistryPush.await(push.read(moving, target), "reading").orElseThrow();
+    Files.writeString(repo.resolve("notes.md"), "second\n");
+    layer.push(BASE, repo, context(moving)); // the same tag, another image
+
+    try (RegistryPush.Uploads uploads = push.open(target);
+        ContentLayer.Pending pending = layer.start(repo)) {
+      BuildException e =
+          assertThrows(
+              RegistryPush.BaseChanged.class,
+              () -> pending.push(before, push.read(moving, target), uploads, context(target)));
+      assertTrue(e.getMessage().contains(moving.toString()), e.getMessage());
+    }
+    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
   }
 
   @Test
