@@ -47,7 +47,11 @@ public class BuilderFactory {
         p.denyHosts() == null ? Set.of() : new HashSet<>(p.denyHosts()),
         p.maxRepoBytes(),
         p.fetchTimeout(),
-        p.submodules());
+        p.submodules(),
+        p.cacheDir() == null || p.cacheDir().isBlank()
+            ? SourcePolicy.defaultCacheDir()
+            : java.nio.file.Path.of(p.cacheDir().strip()),
+        p.cacheMaxBytes());
   }
 
   @Singleton

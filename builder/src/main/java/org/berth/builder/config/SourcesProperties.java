@@ -14,6 +14,9 @@ import java.util.List;
  * @param maxRepoBytes largest fetched repository
  * @param fetchTimeout longest ref resolution or fetch
  * @param submodules whether submodules are fetched
+ * @param cacheDir where the repositories' mirrors are kept; empty means {@code
+ *     ${java.io.tmpdir}/berth-git-mirrors}
+ * @param cacheMaxBytes total size of the mirrors above which the least recently used are deleted
  */
 @ConfigurationProperties("berth.sources")
 public record SourcesProperties(
@@ -21,4 +24,6 @@ public record SourcesProperties(
     @Nullable List<String> denyHosts,
     @Bindable(defaultValue = "524288000") long maxRepoBytes,
     @Bindable(defaultValue = "2m") Duration fetchTimeout,
-    @Bindable(defaultValue = "false") boolean submodules) {}
+    @Bindable(defaultValue = "false") boolean submodules,
+    @Nullable String cacheDir,
+    @Bindable(defaultValue = "2147483648") long cacheMaxBytes) {}

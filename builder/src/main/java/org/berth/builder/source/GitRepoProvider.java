@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.berth.builder.BuildException;
 import org.berth.builder.RepoProvider;
@@ -25,11 +25,15 @@ import org.berth.builder.SourceTree;
 import org.berth.builder.UnknownRefException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.EmptyProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.http.HttpConnection;
@@ -40,14 +44,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Git sources (plain URLs, {@code gh}, {@code gl}, {@code git}) through JGit. Refs are resolved
  * with {@code ls-remote}, without cloning. A short SHA is matched against the advertised refs only;
- * a short SHA that no branch or tag points at is refused (give the full SHA). Fetches are shallow
- * (depth 1), without submodules unless the policy enables them, and watched for size and time.
+ * a short SHA that no branch or tag points at is refused (give the full SHA).
+ *
+ * <p>Fetches are shallow (depth 1) and watched for size and time. They go into a persistent bare
+ * mirror of the repository ({@link GitMirrors}), which remembers the last few fetched commits so
+ * the next fetch downloads only new objects, and the commit's files are written out of the mirror
+ * without a {@code .git} directory. With submodules enabled each fetch is a fresh clone with a
+ * working tree instead.
  */
 public final class GitRepoProvider implements RepoProvider {
   private static final Logger LOG = LoggerFactory.getLogger(GitRepoProvider.class);
 
+  /** Where fetched commits are kept in a mirror: {@code refs/berth/c/<sha>}. */
+  private static final String KEPT = "refs/berth/c/";
+
+  /**
+   * How many kept commits a mirror remembers: enough for the next fetch to name recent commits as
+   * {@code have}s, few enough that negotiation stays short.
+   */
+  private static final int KEPT_COMMITS = 4;
+
   private final SourcePolicy policy;
   private final SourceValidator validator;
+  private final GitMirrors mirrors;
 
   public GitRepoProvider(SourcePolicy policy) {
     this(policy, new SourceValidator(policy));
@@ -56,6 +75,7 @@ public final class GitRepoProvider implements RepoProvider {
   public GitRepoProvider(SourcePolicy policy, SourceValidator validator) {
     this.policy = policy;
     this.validator = validator;
+    this.mirrors = new GitMirrors(policy.cacheDir(), policy.cacheMaxBytes());
   }
 
   @Override
@@ -140,63 +160,177 @@ public final class GitRepoProvider implements RepoProvider {
   @Override
   public SourceTree fetch(ResolvedSource source, Path into) {
     validator.validate(source.spec());
+    FetchLimits limits = new FetchLimits(source.spec().repoUrl(), policy);
+    try {
+      if (policy.submodules()) {
+        return fetchWorkTree(source, into, limits);
+      }
+      return mirrors.locked(
+          source.canonicalRepo(),
+          limits,
+          mirror -> fetchThroughMirror(source, mirror, into, limits));
+    } catch (RuntimeException e) {
+      clear(into);
+      throw e;
+    }
+  }
+
+  /**
+   * Fetches into the repository's mirror and writes the commit's files out of it. A mirror that
+   * fails in an unexpected way (corrupt, or history rewritten under it) is deleted and the fetch
+   * made once more from scratch; one made by this fetch is deleted on any failure, and so is one
+   * that went over the size limit.
+   */
+  private SourceTree fetchThroughMirror(
+      ResolvedSource source, Path mirror, Path into, FetchLimits overall) {
+    for (int attempt = 1; ; attempt++) {
+      boolean existed = Files.isDirectory(mirror);
+      FetchLimits limits = overall.again();
+      try {
+        return fetchOnce(source, mirror, into, limits);
+      } catch (BuildException e) {
+        clear(into);
+        boolean broken = e instanceof BrokenMirrorException;
+        if (broken || limits.tooBig() || !existed) {
+          GitMirrors.delete(mirror);
+        }
+        if (!broken || !existed || attempt > 1) {
+          throw e;
+        }
+        LOG.warn(
+            "mirror of {} failed ({}); fetching it again from scratch",
+            source.spec().repoUrl(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private SourceTree fetchOnce(ResolvedSource source, Path mirror, Path into, FetchLimits limits) {
     String repo = source.spec().repoUrl();
-    long deadline = System.nanoTime() + policy.fetchTimeout().toNanos();
-    AtomicBoolean tooBig = new AtomicBoolean();
-    AtomicLong lastCheck = new AtomicLong();
-    EmptyProgressMonitor monitor =
-        new EmptyProgressMonitor() {
-          @Override
-          public boolean isCancelled() {
-            if (System.nanoTime() > deadline) {
-              return true;
-            }
-            long now = System.nanoTime();
-            if (now - lastCheck.get() > 100_000_000L) {
-              lastCheck.set(now);
-              if (sizeOf(into) > policy.maxRepoBytes()) {
-                tooBig.set(true);
-              }
-            }
-            return tooBig.get();
-          }
-        };
+    ObjectId commit = ObjectId.fromString(source.commit());
+    String kept = KEPT + source.commit();
+    try (Repository git = GitMirrors.openOrCreate(mirror)) {
+      boolean had = git.exactRef(kept) != null;
+      if (!had) {
+        long before = sizeOf(mirror);
+        download(source, git, kept, limits.watch(mirror, before));
+        limits.downloaded(sizeOf(mirror) - before);
+        ObjectId fetched = git.resolve(kept + "^{commit}");
+        if (!commit.equals(fetched)) {
+          RefUpdate drop = git.updateRef(kept);
+          drop.setForceUpdate(true);
+          drop.delete();
+          throw moved(source, fetched);
+        }
+      }
+      new ExportTreeStep(git, repo, limits).run(commit, into);
+      forgetOldCommits(git, kept);
+      LOG.info(
+          "fetched {} at {} ({} bytes downloaded{}, {} bytes written)",
+          repo,
+          source.commit(),
+          limits.downloadedBytes(),
+          had ? ", commit already mirrored" : "",
+          limits.writtenBytes());
+      return new SourceTree(into, source);
+    } catch (BuildException e) {
+      throw e;
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      rethrowRefusal(e);
+      limits.check();
+      throw new BrokenMirrorException(
+          "cannot fetch " + source.commit() + " from " + repo + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Shallow fetch of the commit into {@code ref}. The commits of the other kept refs are sent as
+   * {@code have}s, so the server sends only what they lack.
+   */
+  private void download(ResolvedSource source, Repository git, String ref, ProgressMonitor monitor)
+      throws GitAPIException, IOException {
+    String want = ObjectId.isId(source.fetchRef()) ? source.commit() : source.fetchRef();
+    Git.wrap(git)
+        .fetch()
+        .setRemote(source.spec().repoUrl())
+        .setRefSpecs(new RefSpec(want + ":" + ref))
+        .setDepth(1)
+        .setTagOpt(TagOpt.NO_TAGS)
+        .setTimeout(timeoutSeconds())
+        .setTransportConfigCallback(this::guard)
+        .setProgressMonitor(monitor)
+        .call();
+    ObjectId commit = ObjectId.fromString(source.commit());
+    if (want.equals(source.commit()) && git.getObjectDatabase().has(commit)) {
+      // JGit fetches a commit named by its SHA without updating the refspec's destination.
+      RefUpdate keep = git.updateRef(ref);
+      keep.setNewObjectId(commit);
+      keep.setForceUpdate(true);
+      keep.update();
+    }
+  }
+
+  /** Keeps the refs of the newest few commits (and the one just used), deleting the others. */
+  private static void forgetOldCommits(Repository git, String current) throws IOException {
+    List<Ref> refs = git.getRefDatabase().getRefsByPrefix(KEPT);
+    if (refs.size() <= KEPT_COMMITS) {
+      return;
+    }
+    List<Ref> byAge = new ArrayList<>();
+    Map<Ref, Integer> times = new HashMap<>();
+    try (RevWalk walk = new RevWalk(git)) {
+      for (Ref r : refs) {
+        if (!r.getName().equals(current)) {
+          times.put(r, walk.parseCommit(r.getObjectId()).getCommitTime());
+          byAge.add(r);
+        }
+      }
+    }
+    byAge.sort(Comparator.comparing((Ref r) -> times.get(r)).reversed());
+    for (Ref r : byAge.subList(KEPT_COMMITS - 1, byAge.size())) {
+      RefUpdate drop = git.updateRef(r.getName());
+      drop.setForceUpdate(true);
+      drop.delete();
+    }
+  }
+
+  private static BuildException moved(ResolvedSource source, ObjectId fetched) {
+    return new BuildException(
+        BuildException.Failure.GIT,
+        source.fetchRef()
+            + " of "
+            + source.spec().repoUrl()
+            + " moved while fetching (expected "
+            + source.commit()
+            + ", got "
+            + (fetched == null ? "nothing" : fetched.name())
+            + "); try again");
+  }
+
+  /**
+   * With submodules: a per-build repository and working tree in {@code into}, since submodules are
+   * fetched into a working tree.
+   */
+  private SourceTree fetchWorkTree(ResolvedSource source, Path into, FetchLimits limits) {
+    String repo = source.spec().repoUrl();
+    ProgressMonitor monitor = limits.watch(into, 0);
     try (Git git = Git.init().setDirectory(into.toFile()).call()) {
       StoredConfig config = git.getRepository().getConfig();
       config.setString("remote", "origin", "url", repo);
       config.save();
-      String want = source.fetchRef().startsWith("refs/") ? source.fetchRef() : source.commit();
-      git.fetch()
-          .setRemote("origin")
-          .setRefSpecs(new RefSpec(want + ":refs/berth/build"))
-          .setDepth(1)
-          .setTimeout(timeoutSeconds())
+      download(source, git.getRepository(), "refs/berth/build", monitor);
+      ObjectId fetched = git.getRepository().resolve("refs/berth/build^{commit}");
+      if (fetched == null || !fetched.name().equals(source.commit())) {
+        throw moved(source, fetched);
+      }
+      git.checkout().setName(source.commit()).setProgressMonitor(monitor).call();
+      git.submoduleInit().call();
+      git.submoduleUpdate()
           .setTransportConfigCallback(this::guard)
           .setProgressMonitor(monitor)
           .call();
-      ObjectId fetched = git.getRepository().resolve("refs/berth/build^{commit}");
-      if (fetched == null || !fetched.name().equals(source.commit())) {
-        throw new BuildException(
-            BuildException.Failure.GIT,
-            source.fetchRef()
-                + " of "
-                + repo
-                + " moved while fetching (expected "
-                + source.commit()
-                + ", got "
-                + (fetched == null ? "nothing" : fetched.name())
-                + "); try again");
-      }
-      git.checkout().setName(source.commit()).setProgressMonitor(monitor).call();
-      if (policy.submodules()) {
-        git.submoduleInit().call();
-        git.submoduleUpdate()
-            .setTransportConfigCallback(this::guard)
-            .setProgressMonitor(monitor)
-            .call();
-      }
-      long size = checkLimits(source, into, deadline, tooBig);
-      LOG.info("fetched {} at {} ({} bytes)", repo, source.commit(), size);
+      limits.downloaded(sizeOf(into));
+      LOG.info("fetched {} at {} with submodules ({} bytes)", repo, source.commit(), sizeOf(into));
       return new SourceTree(into, source);
     } catch (GitAPIException | IOException | RuntimeException e) {
       clear(into);
@@ -204,7 +338,7 @@ public final class GitRepoProvider implements RepoProvider {
         throw b;
       }
       rethrowRefusal(e);
-      checkLimits(source, into, deadline, tooBig);
+      limits.check();
       throw new BuildException(
           BuildException.Failure.GIT,
           "cannot fetch " + source.commit() + " from " + repo + ": " + rootMessage(e),
@@ -212,27 +346,11 @@ public final class GitRepoProvider implements RepoProvider {
     }
   }
 
-  /** Throws when the fetch went over a limit; otherwise returns the checkout's size in bytes. */
-  private long checkLimits(ResolvedSource source, Path into, long deadline, AtomicBoolean tooBig) {
-    String repo = source.spec().repoUrl();
-    long size = sizeOf(into);
-    if (tooBig.get() || size > policy.maxRepoBytes()) {
-      clear(into);
-      throw new BuildException(
-          BuildException.Failure.GIT,
-          "repository "
-              + repo
-              + " is larger than the limit of "
-              + policy.maxRepoBytes()
-              + " bytes (berth.sources.max-repo-bytes)");
+  /** A fetch failed in a way that may be the mirror's fault. */
+  private static final class BrokenMirrorException extends BuildException {
+    BrokenMirrorException(String message, Throwable cause) {
+      super(BuildException.Failure.GIT, message, cause);
     }
-    if (System.nanoTime() > deadline) {
-      clear(into);
-      throw new BuildException(
-          BuildException.Failure.TIMEOUT,
-          "fetching " + repo + " took longer than " + policy.fetchTimeout().toSeconds() + " s");
-    }
-    return size;
   }
 
   /**

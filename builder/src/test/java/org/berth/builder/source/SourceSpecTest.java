@@ -161,7 +161,13 @@ class SourceSpecTest {
   void denyListWins() {
     SourcePolicy policy =
         new SourcePolicy(
-            Set.of(), Set.of("example.org"), 1, java.time.Duration.ofSeconds(1), false);
+            Set.of(),
+            Set.of("example.org"),
+            1,
+            java.time.Duration.ofSeconds(1),
+            false,
+            SourcePolicy.defaultCacheDir(),
+            1);
     assertThrows(
         SourceRefusedException.class,
         () ->
