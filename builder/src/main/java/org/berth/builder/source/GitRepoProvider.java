@@ -76,6 +76,7 @@ public final class GitRepoProvider implements RepoProvider {
     this.policy = policy;
     this.validator = validator;
     this.mirrors = new GitMirrors(policy.cacheDir(), policy.cacheMaxBytes());
+    GitDaemonTransport.install();
   }
 
   @Override
@@ -360,6 +361,10 @@ public final class GitRepoProvider implements RepoProvider {
    * connect.
    */
   private void guard(Transport transport) {
+    if (transport instanceof GitDaemonTransport git) {
+      String url = git.getURI().toString();
+      git.resolveWith(host -> validator.checkedAddresses(normalized(host), url));
+    }
     if (transport instanceof TransportHttp http) {
       HttpConnectionFactory inner = http.getHttpConnectionFactory();
       http.setHttpConnectionFactory(
@@ -380,8 +385,11 @@ public final class GitRepoProvider implements RepoProvider {
   }
 
   private void check(URL url) {
-    validator.checkHost(
-        url.getHost().replaceAll("^\\[|]$", "").toLowerCase(java.util.Locale.ROOT), url.toString());
+    validator.checkHost(normalized(url.getHost()), url.toString());
+  }
+
+  private static String normalized(String host) {
+    return host.replaceAll("^\\[|]$", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void rethrowRefusal(Throwable e) {

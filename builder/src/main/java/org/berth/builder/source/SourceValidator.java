@@ -99,14 +99,19 @@ public final class SourceValidator {
   }
 
   void checkHost(String host, String url) {
+    checkedAddresses(host, url);
+  }
+
+  /**
+   * Checks the host as {@link #checkHost} does and returns the addresses it checked, for a
+   * connection to use instead of looking the name up again.
+   */
+  InetAddress[] checkedAddresses(String host, String url) {
     if (host.startsWith("-")) {
       throw new SourceRefusedException("host looks like an option: " + host);
     }
     if (policy.denyHosts().contains(host)) {
       throw new SourceRefusedException("host " + host + " is on the deny list");
-    }
-    if (policy.allowHosts().contains(host)) {
-      return;
     }
     InetAddress[] addresses;
     try {
@@ -114,6 +119,9 @@ public final class SourceValidator {
     } catch (UnknownHostException e) {
       throw new BuildException(
           BuildException.Failure.NETWORK, "host " + host + " cannot be resolved");
+    }
+    if (policy.allowHosts().contains(host)) {
+      return addresses;
     }
     for (InetAddress address : addresses) {
       String ip = address.getHostAddress();
@@ -130,6 +138,7 @@ public final class SourceValidator {
                 + " unless listed in berth.sources.allow-hosts");
       }
     }
+    return addresses;
   }
 
   /** Loopback, link-local (incl. 169.254.169.254), private, unique-local, CGNAT, any, multicast. */

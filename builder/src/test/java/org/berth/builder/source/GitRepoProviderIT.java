@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.berth.builder.BuildException;
 import org.berth.builder.GitServer;
@@ -458,5 +460,48 @@ class GitRepoProviderIT {
             () -> provider.resolve(SourceSpec.of("git://127.0.0.1:1/none", "main")));
     assertEquals(BuildException.Failure.GIT, e.failure());
     assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+  }
+
+  @Test
+  void connectsOverGitToTheAddressTheSourceRulesChecked(@TempDir Path tmp) throws Exception {
+    String repo = server.fromFixture("binder-dir");
+    String named = repo.replace("127.0.0.1", "git.berth.localhost");
+    GitRepoProvider viaRules =
+        new GitRepoProvider(
+            policy(),
+            new SourceValidator(
+                policy(),
+                host -> {
+                  if (!host.equals("git.berth.localhost")) {
+                    throw new java.net.UnknownHostException(host);
+                  }
+                  return new InetAddress[] {InetAddress.getLoopbackAddress()};
+                }));
+    SourceTree tree =
+        viaRules.fetch(viaRules.resolve(SourceSpec.of(named, "main")), tmp.resolve("a"));
+    assertTrue(Files.readString(tree.root().resolve("index.ipynb")).contains("nbformat"));
+  }
+
+  @Test
+  void refusesAGitServerWhoseNameTurnsInternalAfterTheCheck() throws Exception {
+    String named = url.replace("127.0.0.1", "git.berth.localhost");
+    AtomicInteger lookups = new AtomicInteger();
+    GitRepoProvider rebinding =
+        new GitRepoProvider(
+            SourcePolicy.defaults(),
+            new SourceValidator(
+                SourcePolicy.defaults(),
+                host ->
+                    new InetAddress[] {
+                      InetAddress.getByAddress(
+                          lookups.incrementAndGet() == 1
+                              ? new byte[] {93, (byte) 184, (byte) 216, 34}
+                              : new byte[] {10, 1, 2, 3})
+                    }));
+    SourceRefusedException e =
+        assertThrows(
+            SourceRefusedException.class, () -> rebinding.resolve(SourceSpec.of(named, "main")));
+    assertTrue(e.getMessage().contains("internal address (10.1.2.3)"), e.getMessage());
+    assertEquals(2, lookups.get(), "checked once up front, once for the connection itself");
   }
 }
