@@ -159,11 +159,6 @@ final class GitMirrors {
     return Git.init().setBare(true).setDirectory(dir.toFile()).call().getRepository();
   }
 
-  /** Deletes a mirror; call it under the mirror's lock. */
-  static void delete(Path dir) {
-    GitRepoProvider.clear(dir);
-  }
-
   private static ReentrantLock lockOf(Path dir) {
     return LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
   }
@@ -235,7 +230,7 @@ final class GitMirrors {
       LOG.info("repacked git mirror {} ({} packs left)", dir.getFileName(), packCount(dir));
     } catch (IOException | GitAPIException | RuntimeException e) {
       LOG.warn("repacking git mirror {} failed, deleting it: {}", dir.getFileName(), e.toString());
-      delete(dir);
+      GitRepoProvider.clear(dir);
     } finally {
       lock.unlock();
     }
@@ -277,7 +272,7 @@ final class GitMirrors {
           continue; // in use by another process
         }
         long bytes = sizes.getOrDefault(dir, 0L);
-        delete(dir);
+        GitRepoProvider.clear(dir);
         sizes.remove(dir);
         total -= bytes;
         LOG.info(

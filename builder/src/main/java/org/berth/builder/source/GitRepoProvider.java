@@ -193,7 +193,7 @@ public final class GitRepoProvider implements RepoProvider {
         clear(into);
         boolean broken = e instanceof BrokenMirrorException;
         if (broken || limits.tooBig() || !existed) {
-          GitMirrors.delete(mirror);
+          clear(mirror); // under the mirror's lock
         }
         if (!broken || !existed || attempt > 1) {
           throw e;
@@ -330,8 +330,9 @@ public final class GitRepoProvider implements RepoProvider {
           .setTransportConfigCallback(this::guard)
           .setProgressMonitor(monitor)
           .call();
-      limits.downloaded(sizeOf(into));
-      LOG.info("fetched {} at {} with submodules ({} bytes)", repo, source.commit(), sizeOf(into));
+      long size = sizeOf(into);
+      limits.downloaded(size);
+      LOG.info("fetched {} at {} with submodules ({} bytes)", repo, source.commit(), size);
       return new SourceTree(into, source);
     } catch (GitAPIException | IOException | RuntimeException e) {
       clear(into);
