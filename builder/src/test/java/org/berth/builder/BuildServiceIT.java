@@ -39,7 +39,7 @@ class BuildServiceIT {
   @BeforeAll
   static void start() {
     git = new GitServer();
-    index = new PackageIndex();
+    index = new PackageIndex(BuilderStack.buildNetworkGateway());
     service =
         BuilderStack.service(
             BuilderStack.config().withPipIndexUrl(index.url()), BuilderStack.sources(), store);
@@ -117,7 +117,8 @@ class BuildServiceIT {
   void failsQuicklySayingTheIndexIsUnreachable() {
     BuildService noIndex =
         BuilderStack.service(
-            BuilderStack.config().withPipIndexUrl("http://172.17.0.1:9/simple"),
+            BuilderStack.config()
+                .withPipIndexUrl("http://" + BuilderStack.buildNetworkGateway() + ":9/simple"),
             BuilderStack.sources(),
             store);
     try (noIndex) {

@@ -13,19 +13,21 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A PEP 503 simple index serving one wheel this test makes itself ({@code berthwheel 0.1}, whose
- * module has {@code VALUE = 42}). Listens on the docker bridge gateway, the only host address build
- * containers reach.
+ * module has {@code VALUE = 42}). Listens on the gateway of the network builds run on (see {@link
+ * BuilderStack#buildNetworkGateway()}), the host's address as build steps see it.
  */
 public final class PackageIndex implements AutoCloseable {
-  static final String BRIDGE = "172.17.0.1";
   static final String WHEEL = "berthwheel-0.1-py3-none-any.whl";
   private final HttpServer server;
+  private final String address;
 
-  public PackageIndex() {
+  /** Serves on {@code address}, e.g. the build network's gateway. */
+  public PackageIndex(String address) {
+    this.address = address;
     try {
       byte[] wheel = wheel();
       String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wheel));
-      server = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
+      server = HttpServer.create(new InetSocketAddress(address, 0), 0);
       server.createContext(
           "/",
           ex -> {
@@ -61,12 +63,12 @@ public final class PackageIndex implements AutoCloseable {
           });
       server.start();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot serve the test package index on " + BRIDGE, e);
+      throw new IllegalStateException("cannot serve the test package index on " + address, e);
     }
   }
 
   public String url() {
-    return "http://" + BRIDGE + ":" + server.getAddress().getPort() + "/simple";
+    return "http://" + address + ":" + server.getAddress().getPort() + "/simple";
   }
 
   static byte[] wheel() throws IOException {

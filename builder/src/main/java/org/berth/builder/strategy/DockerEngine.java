@@ -2,22 +2,25 @@ package org.berth.builder.strategy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.berth.builder.BuildContext;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildException.Failure;
+import org.berth.builder.BuildResources;
+import org.berth.builder.SourceTree;
 import org.berth.imagecache.ImageDigest;
 import org.berth.imagecache.ImageRef;
 import org.berth.imagecache.RegistryClient;
@@ -33,10 +36,22 @@ public final class DockerEngine implements AutoCloseable {
       java.util.regex.Pattern.compile("Step (\\d+)/(\\d+) :");
   private final DockerClient docker;
   private final RegistryClient registry;
+  private final BuildResources resources;
+  private final BuildNetwork network;
 
+  /** With the default {@link BuildResources}. */
   public DockerEngine(DockerClient docker, RegistryClient registry) {
+    this(docker, registry, BuildResources.defaults());
+  }
+
+  /**
+   * @param resources the memory, CPU and network of every build step
+   */
+  public DockerEngine(DockerClient docker, RegistryClient registry, BuildResources resources) {
     this.docker = docker;
     this.registry = registry;
+    this.resources = resources;
+    this.network = new BuildNetwork(docker, resources.network());
   }
 
   /** A client for {@code unix:///var/run/docker.sock} (or DOCKER_HOST). */
@@ -61,28 +76,54 @@ public final class DockerEngine implements AutoCloseable {
     return registry;
   }
 
+  /** The memory, CPU and network every build step gets. */
+  public BuildResources resources() {
+    return resources;
+  }
+
+  /**
+   * Makes sure the build network exists (creating it when missing) and returns its gateway: the
+   * address at which build steps reach this host, e.g. for a package index it serves.
+   */
+  public String buildNetworkGateway() {
+    return network.ensure();
+  }
+
   /**
    * Builds {@code dockerfile} in {@code contextDir}, streaming the output as log lines, and tags
-   * the result {@code tag}. Returns the image id.
+   * the result {@code tag}. Returns the image id. The context is sent as {@link BuildContextTar}
+   * writes it: links as links, nothing followed. The Dockerfile must be inside {@code contextDir}.
    */
   public String build(
       Path contextDir, Path dockerfile, Map<String, String> args, ImageRef tag, BuildContext ctx) {
+    Path relative = contextDir.normalize().relativize(dockerfile.normalize());
+    if (relative.startsWith("..") || relative.isAbsolute()) {
+      throw new IllegalArgumentException(dockerfile + " is not inside " + contextDir);
+    }
+    return build(
+        BuildContextTar.of(new SourceTree(contextDir, null)).dockerfile(relative.toString()),
+        args,
+        tag,
+        ctx);
+  }
+
+  /**
+   * Builds {@code context} with the classic builder, streaming the output as log lines, and tags
+   * the result {@code tag}. Every {@code RUN} step runs with {@link #resources()}: the memory and
+   * CPU limits, on the build network. Returns the image id.
+   */
+  public String build(
+      BuildContextTar context, Map<String, String> args, ImageRef tag, BuildContext ctx) {
     StringBuilder tail = new StringBuilder();
     AtomicReference<String> error = new AtomicReference<>();
     AtomicReference<String> imageId = new AtomicReference<>();
-    BuildImageCmd cmd;
+    String dockerfileText = context.dockerfileText().orElse("");
+    EngineBuild request;
     try {
-      cmd =
-          docker
-              .buildImageCmd()
-              .withBaseDirectory(contextDir.toFile())
-              .withDockerfile(dockerfile.toFile())
-              .withTags(Set.of(tag.toString()))
-              .withPull(false)
-              .withRemove(true)
-              .withForcerm(true)
-              .withLabels(Map.of("org.berth.built", "true"));
-      args.forEach(cmd::withBuildArg);
+      network.ensure();
+      request =
+          new EngineBuild(
+              http(), context.dockerfilePath(), args, tag, Map.of("org.berth.built", "true"));
     } catch (RuntimeException e) {
       throw engineDown(e);
     }
@@ -125,18 +166,27 @@ public final class DockerEngine implements AutoCloseable {
             }
           }
         };
+    Path tar = null;
     try {
-      cmd.exec(callback);
+      tar = Files.createTempFile("berth-context", ".tar");
+      context.writeTo(tar);
+      ctx.checkStillWanted();
+      request.start(tar, resources, callback);
       waitFor(callback, ctx, "building " + tag);
     } catch (BuildException e) {
       throw e;
+    } catch (IOException | UncheckedIOException e) {
+      throw new BuildException(
+          Failure.ENGINE, "the build context could not be written: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       if (error.get() == null) {
         throw engineDown(e);
       }
+    } finally {
+      deleteQuietly(tar);
     }
     if (error.get() != null) {
-      throw classify(error.get(), tail.toString(), dockerfile, args);
+      throw classify(error.get(), tail.toString(), dockerfileText, args);
     }
     if (imageId.get() == null) {
       throw new BuildException(Failure.ENGINE, "the Docker engine returned no image for " + tag);
@@ -283,6 +333,18 @@ public final class DockerEngine implements AutoCloseable {
   /** Turns the engine's error text into a failure a user understands. */
   static BuildException classify(
       String error, String tail, Path dockerfile, Map<String, String> args) {
+    String text;
+    try {
+      text = Files.readString(dockerfile);
+    } catch (IOException | RuntimeException e) {
+      text = "";
+    }
+    return classify(error, tail, text, args);
+  }
+
+  /** As above, with the Dockerfile's text. */
+  static BuildException classify(
+      String error, String tail, String dockerfile, Map<String, String> args) {
     String lower = (error + "\n" + tail).toLowerCase();
     List<String> bases = DockerfileBases.of(dockerfile, args);
     boolean pull =
@@ -318,9 +380,10 @@ public final class DockerEngine implements AutoCloseable {
 
   /** Base images named by FROM lines, with build-arg defaults left as written. */
   static final class DockerfileBases {
-    static List<String> of(Path dockerfile, Map<String, String> args) {
+    static List<String> of(String dockerfile, Map<String, String> args) {
       try {
-        return java.nio.file.Files.readAllLines(dockerfile).stream()
+        return dockerfile
+            .lines()
             .map(String::strip)
             .filter(l -> l.regionMatches(true, 0, "FROM ", 0, 5))
             .map(l -> l.substring(5).strip().split("\\s+")[0])
@@ -336,8 +399,25 @@ public final class DockerEngine implements AutoCloseable {
                   return out;
                 })
             .toList();
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (RuntimeException e) {
         return List.of();
+      }
+    }
+  }
+
+  private com.github.dockerjava.transport.DockerHttpClient http() {
+    if (docker instanceof DockerClientImpl impl) {
+      return impl.getHttpClient();
+    }
+    throw new IllegalStateException("builds need docker-java's own client (see localClient)");
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a temporary file left behind
       }
     }
   }

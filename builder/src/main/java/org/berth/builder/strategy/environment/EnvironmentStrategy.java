@@ -1,8 +1,7 @@
 package org.berth.builder.strategy.environment;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ import org.berth.builder.BuildStrategy;
 import org.berth.builder.BuilderConfig;
 import org.berth.builder.BuiltImage;
 import org.berth.builder.SourceTree;
-import org.berth.builder.source.GitRepoProvider;
+import org.berth.builder.strategy.BuildContextTar;
 import org.berth.builder.strategy.DockerEngine;
 import org.berth.imagecache.EnvironmentKey;
 import org.berth.imagecache.ImageDigest;
@@ -46,6 +45,10 @@ import org.berth.imagecache.RegistryUnavailableException;
 public final class EnvironmentStrategy implements BuildStrategy {
   public static final String NAME = "environment";
   static final List<String> ENV_FILES = List.of("apt.txt", "requirements.txt", "runtime.txt");
+
+  /** Where the content Dockerfile sits in its build context (removed from the image). */
+  static final String CONTENT_DOCKERFILE = ".berth.Dockerfile";
+
   static final List<String> POST_FILES =
       List.of("postBuild", "start", "setup.py", "pyproject.toml");
 
@@ -106,8 +109,13 @@ public final class EnvironmentStrategy implements BuildStrategy {
     }
     ImageRef env = environmentImage(files, ctx);
     ctx.checkStillWanted();
-    Path dockerfile = writeContentDockerfile(tree, env);
-    engine.build(tree.root(), dockerfile, Map.of(), ctx.target(), ctx);
+    engine.build(
+        BuildContextTar.of(tree)
+            .withFile(CONTENT_DOCKERFILE, contentDockerfile(tree, env).getBytes(UTF_8))
+            .dockerfile(CONTENT_DOCKERFILE),
+        Map.of(),
+        ctx.target(),
+        ctx);
     ctx.events().accept(new BuildEvent.StepRan("post-build", false, "content + post-build steps"));
     ctx.checkStillWanted();
     ImageDigest digest = engine.pushTarget(ctx);
@@ -180,7 +188,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
     Optional<Path> conda = tree.config("environment.yml");
     for (String name : ENV_FILES) {
       if (conda.isPresent() && name.equals("requirements.txt")) {
-        CondaEnvironment env = CondaEnvironment.parse(readBytes(conda.get()));
+        CondaEnvironment env = CondaEnvironment.parse(tree.readBytes(conda.get()));
         if (!env.pip().isEmpty()) {
           files.put(name, env.requirements());
         }
@@ -189,7 +197,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
         }
         continue;
       }
-      tree.config(name).ifPresent(p -> files.put(name, readBytes(p)));
+      tree.config(name).ifPresent(p -> files.put(name, tree.readBytes(p)));
     }
     return files;
   }
@@ -226,23 +234,12 @@ public final class EnvironmentStrategy implements BuildStrategy {
                 + new String(files.get("runtime.txt")).strip()
                 + "): the base provides Debian's Python 3; no other runtime is installed");
       }
-      Path dir;
-      try {
-        dir = Files.createTempDirectory("berth-env");
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-          Files.write(dir.resolve(f.getKey()), f.getValue());
-        }
-        Files.writeString(dir.resolve("Dockerfile"), environmentDockerfile(files.keySet()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      try {
-        engine.build(dir, dir.resolve("Dockerfile"), Map.of(), env, ctx);
-        ctx.checkStillWanted();
-        engine.push(env, ctx);
-      } finally {
-        GitRepoProvider.clear(dir);
-      }
+      BuildContextTar context = BuildContextTar.empty();
+      files.forEach(context::withFile);
+      context.withFile("Dockerfile", environmentDockerfile(files.keySet()).getBytes(UTF_8));
+      engine.build(context, Map.of(), env, ctx);
+      ctx.checkStillWanted();
+      engine.push(env, ctx);
       ctx.events().accept(new BuildEvent.StepRan("environment", false, "built " + env));
       return env;
     }
@@ -304,7 +301,11 @@ public final class EnvironmentStrategy implements BuildStrategy {
     return d.toString();
   }
 
-  private static Path writeContentDockerfile(SourceTree tree, ImageRef env) {
+  /**
+   * The generated Dockerfile of the content and post-build steps; it goes into the build context as
+   * {@link #CONTENT_DOCKERFILE}, never into the checkout.
+   */
+  private static String contentDockerfile(SourceTree tree, ImageRef env) {
     Path configDir = tree.configDir();
     String rel = tree.root().relativize(configDir).toString();
     String prefix = rel.isEmpty() ? "" : rel + "/";
@@ -333,24 +334,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
           .append("start\"]\n");
       d.append("CMD [\"/usr/local/bin/berth-notebook\"]\n");
     }
-    try {
-      Path file = tree.root().resolve(".berth.Dockerfile");
-      Files.writeString(file, d.toString());
-      Path ignore = tree.root().resolve(".dockerignore");
-      String existing = Files.exists(ignore) ? Files.readString(ignore) + "\n" : "";
-      Files.writeString(ignore, existing + ".git\n");
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] readBytes(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return d.toString();
   }
 
   @SafeVarargs
