@@ -51,7 +51,8 @@ public record BuildResources(long memoryBytes, double cpus, String network) {
       throw new IllegalArgumentException(
           "not a size: '" + text + "' (write it as bytes or with k, m, g or t, e.g. 2g)");
     }
-    int power = "kmgt".indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    int power = unit.isEmpty() ? 0 : "kmgt".indexOf(unit) + 1;
     double bytes = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
     if (bytes > Long.MAX_VALUE) {
       throw new IllegalArgumentException("size too large: " + text);

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.berth.builder.BuildResources;
 import org.berth.builder.BuildService;
 import org.berth.builder.BuildStore;
 import org.berth.builder.BuilderConfig;
@@ -14,6 +15,7 @@ import org.berth.builder.InMemoryBuildStore;
 import org.berth.builder.RepoProvider;
 import org.berth.builder.SourcePolicy;
 import org.berth.builder.source.GitRepoProvider;
+import org.berth.builder.source.SourceValidator;
 import org.berth.builder.strategy.DockerEngine;
 import org.berth.builder.strategy.buildpacks.BuildpacksStrategy;
 import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
@@ -41,6 +43,11 @@ public class BuilderFactory {
   }
 
   @Singleton
+  BuildResources buildResources(BuilderProperties p) {
+    return BuildResources.of(p.buildMemory(), p.buildCpus(), p.buildNetwork());
+  }
+
+  @Singleton
   SourcePolicy sourcePolicy(SourcesProperties p) {
     return new SourcePolicy(
         p.allowHosts() == null ? Set.of() : new HashSet<>(p.allowHosts()),
@@ -62,8 +69,8 @@ public class BuilderFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  DockerEngine dockerEngine(RegistryClient registry) {
-    return new DockerEngine(DockerEngine.localClient(), registry);
+  DockerEngine dockerEngine(RegistryClient registry, BuildResources resources) {
+    return new DockerEngine(DockerEngine.localClient(), registry, resources);
   }
 
   @Singleton
@@ -80,11 +87,12 @@ public class BuilderFactory {
       DockerEngine engine,
       RegistryClient registry,
       BuildStore store) {
-    List<RepoProvider> providers = List.of(new GitRepoProvider(policy));
+    SourceValidator hostRules = new SourceValidator(policy);
+    List<RepoProvider> providers = List.of(new GitRepoProvider(policy, hostRules));
     return new BuildService(
         providers,
         List.of(
-            new DockerfileStrategy(engine, config),
+            new DockerfileStrategy(engine, config, hostRules),
             new BuildpacksStrategy(engine, config),
             new EnvironmentStrategy(engine, config)),
         registry,
