@@ -418,7 +418,11 @@ public final class GitRepoProvider implements RepoProvider {
       return 0;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      // A link's own size, never its target's: a repository's links may point anywhere.
+      return files
+          .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }

@@ -30,6 +30,11 @@ import org.berth.imagecache.RegistryUnavailableException;
  * The Docker engine as the strategies use it: build with the classic builder, push, ask the
  * registry for the digest. Wraps docker-java errors into {@link BuildException}s that name the
  * engine, registry or image. Thread-safe.
+ *
+ * <p>Builds are sent by Berth ({@link EngineBuild}) with a context Berth wrote ({@link
+ * BuildContextTar}: links stay links, nothing of the host follows them), and every {@code RUN} step
+ * runs with the {@link BuildResources}: memory and CPU limits, on the build network ({@link
+ * BuildNetwork}), not the engine's default bridge.
  */
 public final class DockerEngine implements AutoCloseable {
   private static final java.util.regex.Pattern STEP =
