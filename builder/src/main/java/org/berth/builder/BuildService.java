@@ -148,6 +148,28 @@ public final class BuildService implements AutoCloseable {
     return build.handle;
   }
 
+  /**
+   * As {@link #submit(SourceSpec)}, recording that {@code requester} waits for the build, so that
+   * they (and only those who asked) may cancel it with {@link #cancel(String, String)}.
+   */
+  public BuildHandle submit(SourceSpec spec, String requester) {
+    return submit(spec).requestedBy(requester);
+  }
+
+  /**
+   * Withdraws {@code requester}'s request for a running or queued build; the build stops when
+   * nobody else waits for it.
+   *
+   * @throws NoSuchBuildException when no such build runs or waits
+   * @throws NotYourBuildException when {@code requester} did not ask for it
+   */
+  public BuildHandle.Cancelled cancel(String id, String requester) {
+    return find(id)
+        .filter(h -> !h.isDone())
+        .orElseThrow(() -> new NoSuchBuildException(id))
+        .cancel(requester);
+  }
+
   /** How many builds have started running since this service was made (cache hits excluded). */
   public int buildsStarted() {
     return buildsStarted.get();

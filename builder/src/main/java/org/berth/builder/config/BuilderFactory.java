@@ -21,7 +21,6 @@ import org.berth.builder.strategy.buildpacks.BuildpacksStrategy;
 import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
 import org.berth.builder.strategy.environment.EnvironmentStrategy;
 import org.berth.imagecache.RegistryClient;
-import org.berth.imagecache.registry.DistributionRegistryClient;
 
 /**
  * Wires the builder for Micronaut: the portal injects {@link BuildService} and provides its own
@@ -64,7 +63,7 @@ public class BuilderFactory {
   @Singleton
   @Requires(missingBeans = RegistryClient.class)
   RegistryClient registryClient() {
-    return new DistributionRegistryClient();
+    return RegistryClient.distribution();
   }
 
   @Singleton

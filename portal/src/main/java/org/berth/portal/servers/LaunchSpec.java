@@ -2,11 +2,11 @@ package org.berth.portal.servers;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import org.berth.launch.ServerSpec;
 
 /**
- * A launch as a client sends it. Every field may be left out: resources take the configured
- * defaults, the image the configured default. {@code repo}/{@code ref} are for building from a
- * repository, which is not wired into launches yet.
+ * A launch as the API receives it (JSON): the wire form of {@link ServerSpec.Request}. Every field
+ * may be left out: resources take the configured defaults, the image the configured default.
  */
 @Serdeable
 public record LaunchSpec(
@@ -17,4 +17,10 @@ public record LaunchSpec(
     @Nullable Double cpus,
     @Nullable String idleTimeout,
     @Nullable String path,
-    @Nullable Boolean cullingDisabled) {}
+    @Nullable Boolean cullingDisabled) {
+
+  public ServerSpec.Request toRequest() {
+    return new ServerSpec.Request(
+        image, repo, ref, memory, cpus, idleTimeout, path, cullingDisabled);
+  }
+}

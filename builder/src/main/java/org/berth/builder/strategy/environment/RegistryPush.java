@@ -34,7 +34,7 @@ import org.berth.builder.BuildException;
 import org.berth.builder.BuildException.Failure;
 import org.berth.imagecache.ImageDigest;
 import org.berth.imagecache.ImageRef;
-import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.RegistryClient;
 
 /**
  * Puts an image made of a base image plus one new layer into the registry, speaking the OCI
@@ -423,7 +423,7 @@ final class RegistryPush {
 
     Registry(String host) {
       this.host = host;
-      this.scheme = DistributionRegistryClient.scheme(host);
+      this.scheme = RegistryClient.scheme(host);
     }
 
     URI url(String path) {
