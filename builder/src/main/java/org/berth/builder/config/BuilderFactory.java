@@ -37,7 +37,9 @@ public class BuilderFactory {
         p.pipIndexUrl(),
         p.buildpacksBuilder(),
         p.maxConcurrentBuilds(),
-        p.buildTimeout());
+        p.buildTimeout(),
+        p.cranUrl(),
+        p.cranSnapshotUrl());
   }
 
   @Singleton

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param buildpacksBuilder buildpacks builder image; null means none
  * @param maxConcurrentBuilds builds running at once
  * @param buildTimeout time limit of one build
+ * @param cranUrl CRAN mirror for R packages; null means CRAN's own address
+ * @param cranSnapshotUrl dated CRAN snapshots with {@code {date}}; null means none
  */
 @ConfigurationProperties("berth.builder")
 public record BuilderProperties(
@@ -24,4 +26,6 @@ public record BuilderProperties(
     @Nullable String pipIndexUrl,
     @Nullable String buildpacksBuilder,
     @Bindable(defaultValue = "2") int maxConcurrentBuilds,
-    @Bindable(defaultValue = "30m") Duration buildTimeout) {}
+    @Bindable(defaultValue = "30m") Duration buildTimeout,
+    @Nullable String cranUrl,
+    @Nullable String cranSnapshotUrl) {}
