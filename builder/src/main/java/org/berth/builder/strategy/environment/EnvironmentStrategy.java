@@ -214,6 +214,9 @@ public final class EnvironmentStrategy implements BuildStrategy {
         }
         continue;
       }
+      if (name.equals("DESCRIPTION") && !tree.configDir().equals(tree.root())) {
+        continue; // an R package only at the root of a repository without binder/ (repo2docker)
+      }
       tree.config(name).ifPresent(p -> files.put(name, readBytes(p)));
     }
     return precedence(files, conda.isPresent());

@@ -149,6 +149,8 @@ class EnvironmentStrategyTest {
     Files.createDirectories(a.resolve("binder"));
     Files.writeString(a.resolve("binder/apt.txt"), "tree\n");
     assertFalse(EnvironmentStrategy.environmentFiles(tree(a)).containsKey("DESCRIPTION"));
+    Files.writeString(a.resolve("binder/DESCRIPTION"), "Package: x\n");
+    assertFalse(EnvironmentStrategy.environmentFiles(tree(a)).containsKey("DESCRIPTION"));
   }
 
   @Test
