@@ -172,7 +172,8 @@ class BinderReposIT {
             + cran.url()
             + "/snapshot/2024-01-10): nosuchpackage. Check their names; the build log shows R's"
             + " messages.",
-        summary(h));
+        summary(h),
+        log(h));
     assertEquals(Failure.RECIPE, BuildServiceIT.failure(h).failure());
     assertTrue(log(h).contains("nosuchpackage"), "the log keeps R's own words");
     assertEquals(Optional.empty(), new DistributionRegistryClient().find(h.target()));
@@ -211,7 +212,8 @@ class BinderReposIT {
         "Pipfile asks for nosuchwheel, which the package index "
             + index.url()
             + " does not have. Check the names and versions in Pipfile.",
-        summary(h));
+        summary(h),
+        log(h));
   }
 
   @Test

@@ -86,31 +86,53 @@ public final class DockerEngine implements AutoCloseable {
     } catch (RuntimeException e) {
       throw engineDown(e);
     }
+    // A line can arrive in pieces (a step prints in several writes): only whole lines are logged.
+    StringBuilder partial = new StringBuilder();
+    java.util.function.Consumer<String> emit =
+        line -> {
+          if (!line.isBlank()) {
+            ctx.log(line.stripTrailing());
+            java.util.regex.Matcher step = STEP.matcher(line);
+            if (step.lookingAt()) {
+              ctx.events()
+                  .accept(
+                      new org.berth.builder.BuildEvent.Progress(
+                          "build", Long.parseLong(step.group(1)), Long.parseLong(step.group(2))));
+            }
+            synchronized (tail) {
+              tail.append(line).append('\n');
+              if (tail.length() > 8000) {
+                tail.delete(0, tail.length() - 8000);
+              }
+            }
+          }
+        };
+    Runnable flush =
+        () -> {
+          synchronized (partial) {
+            String rest = partial.toString();
+            partial.setLength(0);
+            emit.accept(rest);
+          }
+        };
     Streaming<BuildResponseItem> callback =
         new Streaming<>() {
           @Override
           public void onNext(BuildResponseItem item) {
             if (item.getStream() != null) {
-              for (String line : item.getStream().split("\n")) {
-                if (!line.isBlank()) {
-                  ctx.log(line.stripTrailing());
-                  java.util.regex.Matcher step = STEP.matcher(line);
-                  if (step.lookingAt()) {
-                    ctx.events()
-                        .accept(
-                            new org.berth.builder.BuildEvent.Progress(
-                                "build",
-                                Long.parseLong(step.group(1)),
-                                Long.parseLong(step.group(2))));
-                  }
-                  synchronized (tail) {
-                    tail.append(line).append('\n');
-                    if (tail.length() > 8000) {
-                      tail.delete(0, tail.length() - 8000);
-                    }
-                  }
-                }
+              String whole;
+              synchronized (partial) {
+                partial.append(item.getStream());
+                int end = partial.lastIndexOf("\n");
+                whole = end < 0 ? "" : partial.substring(0, end);
+                partial.delete(0, end + 1);
               }
+              for (String line : whole.split("\n")) {
+                emit.accept(line);
+              }
+            }
+            if (item.isErrorIndicated()) {
+              flush.run();
             }
             if (item.isErrorIndicated()) {
               String msg =
@@ -134,6 +156,8 @@ public final class DockerEngine implements AutoCloseable {
       if (error.get() == null) {
         throw engineDown(e);
       }
+    } finally {
+      flush.run();
     }
     if (error.get() != null) {
       throw classify(error.get(), tail.toString(), dockerfile, args);

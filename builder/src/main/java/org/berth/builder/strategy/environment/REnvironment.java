@@ -233,7 +233,7 @@ record REnvironment(String version, LocalDate date, boolean installR, boolean de
       report <- function() {
         if (unreachable) { cat("berth-failed: cran-unreachable\\n"); quit(status = 96) }
         if (length(failed)) {
-          cat("berth-failed: r-packages", failed, "\\n")
+          cat(paste0("berth-failed: r-packages ", paste(failed, collapse = " "), "\\n"))
           quit(status = 94)
         }
       }
@@ -258,7 +258,7 @@ record REnvironment(String version, LocalDate date, boolean installR, boolean de
           report()
           missing <- deps[!vapply(deps, requireNamespace, logical(1), quietly = TRUE)]
           if (length(missing)) {
-            cat("berth-failed: r-packages", missing, "\\n")
+            cat(paste0("berth-failed: r-packages ", paste(missing, collapse = " "), "\\n"))
             quit(status = 94)
           }
           """;

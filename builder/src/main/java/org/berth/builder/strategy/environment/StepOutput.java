@@ -18,7 +18,10 @@ import org.berth.builder.BuildEvent;
  * the details. Not thread-safe beyond the engine's one streaming thread and a reader afterwards.
  */
 final class StepOutput implements Consumer<BuildEvent> {
-  private static final Pattern MARKER = Pattern.compile("berth-failed: (\\S+)(?: (.*))?");
+  /** A marker a step printed, possibly after output that did not end its line. */
+  private static final Pattern MARKER = Pattern.compile("(?<!\")berth-failed: (\\S+)(?: (.*))?$");
+
+  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
   private static final Pattern EXIT = Pattern.compile("returned a non-zero code: (\\d+)");
   private static final Pattern APT_MISSING =
       Pattern.compile(
@@ -58,9 +61,17 @@ final class StepOutput implements Consumer<BuildEvent> {
   }
 
   private void read(String line) {
-    String text = line.strip();
+    String text = ANSI.matcher(line).replaceAll("").strip();
+    if (text.startsWith("Step ")) {
+      return; // a step's own command text, which may contain any of the words below
+    }
+    Matcher exit = EXIT.matcher(text);
+    if (text.startsWith("ERROR: ") && exit.find()) {
+      exitCode = exit.group(1); // the engine's line, which quotes the step's command
+      return;
+    }
     Matcher marker = MARKER.matcher(text);
-    if (marker.matches()) {
+    if (marker.find()) {
       String what = marker.group(1);
       String args = marker.group(2) == null ? "" : marker.group(2).strip();
       switch (what) {
@@ -74,14 +85,6 @@ final class StepOutput implements Consumer<BuildEvent> {
     if (text.startsWith(REnvironment.VERSION_MARKER)) {
       rVersion = text.substring(REnvironment.VERSION_MARKER.length()).strip();
       return;
-    }
-    Matcher exit = EXIT.matcher(text);
-    if (text.startsWith("ERROR: ") && exit.find()) {
-      exitCode = exit.group(1); // the engine's line, which quotes the step's command
-      return;
-    }
-    if (text.startsWith("Step ")) {
-      return; // a step's own command text, which may contain any of the words below
     }
     Matcher apt = APT_MISSING.matcher(text);
     if (apt.find()) {

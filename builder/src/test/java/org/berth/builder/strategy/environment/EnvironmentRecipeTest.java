@@ -92,8 +92,8 @@ class EnvironmentRecipeTest {
     BuildException e =
         explain(
             recipe(Map.of("runtime.txt", "r-2024-01-10".getBytes(), "install.R", new byte[0])),
-            "berth-failed: r-packages nope other ",
-            "berth-failed: step install.R");
+            "\u001B[0mberth-failed: r-packages nope other ",
+            "Downloading... berth-failed: step install.R");
     assertEquals(
         "install.R asks for R packages that could not be installed from CRAN"
             + " (https://cloud.r-project.org): nope, other. Check their names; the build log shows"
