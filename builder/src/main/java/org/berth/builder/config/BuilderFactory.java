@@ -38,7 +38,9 @@ public class BuilderFactory {
         p.pipIndexUrl(),
         p.buildpacksBuilder(),
         p.maxConcurrentBuilds(),
-        p.buildTimeout());
+        p.buildTimeout(),
+        p.cranUrl(),
+        p.cranSnapshotUrl());
   }
 
   @Singleton

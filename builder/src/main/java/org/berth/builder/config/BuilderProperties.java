@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param buildMemory memory limit of each build step, e.g. {@code 2g}
  * @param buildCpus CPU limit of each build step, e.g. {@code 1} or {@code 0.5}
  * @param buildNetwork Docker network builds run on, created when missing
+ * @param cranUrl CRAN mirror for R packages; null means CRAN's own address
+ * @param cranSnapshotUrl dated CRAN snapshots with {@code {date}}; null means none
  */
 @ConfigurationProperties("berth.builder")
 public record BuilderProperties(
@@ -30,4 +32,6 @@ public record BuilderProperties(
     @Bindable(defaultValue = "30m") Duration buildTimeout,
     @Bindable(defaultValue = "2g") String buildMemory,
     @Bindable(defaultValue = "1") double buildCpus,
-    @Bindable(defaultValue = "berth-builds") String buildNetwork) {}
+    @Bindable(defaultValue = "berth-builds") String buildNetwork,
+    @Nullable String cranUrl,
+    @Nullable String cranSnapshotUrl) {}

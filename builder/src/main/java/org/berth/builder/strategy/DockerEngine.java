@@ -132,31 +132,53 @@ public final class DockerEngine implements AutoCloseable {
     } catch (RuntimeException e) {
       throw engineDown(e);
     }
+    // A line can arrive in pieces (a step prints in several writes): only whole lines are logged.
+    StringBuilder partial = new StringBuilder();
+    java.util.function.Consumer<String> emit =
+        line -> {
+          if (!line.isBlank()) {
+            ctx.log(line.stripTrailing());
+            java.util.regex.Matcher step = STEP.matcher(line);
+            if (step.lookingAt()) {
+              ctx.events()
+                  .accept(
+                      new org.berth.builder.BuildEvent.Progress(
+                          "build", Long.parseLong(step.group(1)), Long.parseLong(step.group(2))));
+            }
+            synchronized (tail) {
+              tail.append(line).append('\n');
+              if (tail.length() > 8000) {
+                tail.delete(0, tail.length() - 8000);
+              }
+            }
+          }
+        };
+    Runnable flush =
+        () -> {
+          synchronized (partial) {
+            String rest = partial.toString();
+            partial.setLength(0);
+            emit.accept(rest);
+          }
+        };
     Streaming<BuildResponseItem> callback =
         new Streaming<>() {
           @Override
           public void onNext(BuildResponseItem item) {
             if (item.getStream() != null) {
-              for (String line : item.getStream().split("\n")) {
-                if (!line.isBlank()) {
-                  ctx.log(line.stripTrailing());
-                  java.util.regex.Matcher step = STEP.matcher(line);
-                  if (step.lookingAt()) {
-                    ctx.events()
-                        .accept(
-                            new org.berth.builder.BuildEvent.Progress(
-                                "build",
-                                Long.parseLong(step.group(1)),
-                                Long.parseLong(step.group(2))));
-                  }
-                  synchronized (tail) {
-                    tail.append(line).append('\n');
-                    if (tail.length() > 8000) {
-                      tail.delete(0, tail.length() - 8000);
-                    }
-                  }
-                }
+              String whole;
+              synchronized (partial) {
+                partial.append(item.getStream());
+                int end = partial.lastIndexOf("\n");
+                whole = end < 0 ? "" : partial.substring(0, end);
+                partial.delete(0, end + 1);
               }
+              for (String line : whole.split("\n")) {
+                emit.accept(line);
+              }
+            }
+            if (item.isErrorIndicated()) {
+              flush.run();
             }
             if (item.isErrorIndicated()) {
               String msg =
@@ -189,6 +211,7 @@ public final class DockerEngine implements AutoCloseable {
       }
     } finally {
       deleteQuietly(tar);
+      flush.run();
     }
     if (error.get() != null) {
       throw classify(error.get(), tail.toString(), dockerfileText, args);
@@ -335,7 +358,10 @@ public final class DockerEngine implements AutoCloseable {
         Failure.ENGINE, "the Docker engine cannot be reached: " + e.getMessage(), e);
   }
 
-  /** Turns the engine's error text into a failure a user understands. */
+  /**
+   * Turns the engine's error text into a failure a user understands: what failed and what to do.
+   * The engine's own words (and the failing step's command) stay in the log, not in the summary.
+   */
   static BuildException classify(
       String error, String tail, Path dockerfile, Map<String, String> args) {
     String text;
@@ -352,30 +378,96 @@ public final class DockerEngine implements AutoCloseable {
       String error, String tail, String dockerfile, Map<String, String> args) {
     String lower = (error + "\n" + tail).toLowerCase();
     List<String> bases = DockerfileBases.of(dockerfile, args);
-    boolean pull =
-        lower.contains("pull access denied")
-            || lower.contains("manifest unknown")
-            || lower.contains("manifest for")
+    boolean notFound =
+        lower.contains("manifest unknown")
             || lower.contains("repository does not exist")
-            || (lower.contains("not found") && lower.contains("manifest"))
-            || lower.contains("error pulling")
-            || (lower.contains("failed to resolve") && lower.contains("docker.io"));
-    if (pull && !bases.isEmpty()) {
+            || lower.contains("pull access denied")
+            || (lower.contains("not found") && lower.contains("manifest"));
+    boolean unreachable =
+        lower.contains("error pulling")
+            || (lower.contains("failed to resolve") && lower.contains("docker.io"))
+            || (lower.contains("/v2/")
+                && (lower.contains("dial tcp")
+                    || lower.contains("no such host")
+                    || lower.contains("server misbehaving")
+                    || lower.contains("timeout")));
+    if ((notFound || unreachable) && !bases.isEmpty()) {
+      String base =
+          bases.stream()
+              .filter(b -> error.contains(b))
+              .findFirst()
+              .orElse(String.join(", ", bases));
+      if (notFound) {
+        return new BuildException(
+            Failure.NETWORK,
+            "The base image "
+                + base
+                + ", named in the Dockerfile, could not be pulled: its registry ("
+                + registryOf(base)
+                + ") does not have it. Check the image's name and tag on the Dockerfile's FROM"
+                + " line.");
+      }
       return new BuildException(
           Failure.NETWORK,
-          "base image " + String.join(", ", bases) + " cannot be pulled: " + error.strip());
+          "The base image "
+              + base
+              + ", named in the Dockerfile, could not be pulled: Berth's build machines cannot"
+              + " reach its registry ("
+              + registryOf(base)
+              + "). Use a base image from a registry they reach (ask your Berth administrator"
+              + " which), or Berth's own Jupyter base, which Berth passes to the Dockerfile as the"
+              + " build argument BASE_IMAGE.");
     }
-    if (error.contains("returned a non-zero code: 97")
-        || lower.contains("newconnectionerror")
-        || lower.contains("failed to establish a new connection")
-        || lower.contains("connection refused") && lower.contains("pip")
-        || lower.contains("temporary failure in name resolution")) {
+    java.util.regex.Matcher exit =
+        java.util.regex.Pattern.compile("returned a non-zero code: (\\d+)").matcher(error);
+    String step = "A step";
+    java.util.regex.Matcher steps = STEP.matcher("");
+    for (String line : tail.split("\n")) {
+      if (steps.reset(line).lookingAt()) {
+        step = "Step " + steps.group(1) + "/" + steps.group(2);
+      }
+    }
+    if (error.contains("returned a non-zero code: 97")) {
       return new BuildException(
           Failure.NETWORK,
-          "the package index could not be reached while installing requirements.txt: "
-              + error.strip());
+          step
+              + " of the Dockerfile could not reach the package index. Try again later; if it"
+              + " keeps failing, ask your Berth administrator to check the package index"
+              + " (berth.builder.pip-index-url).");
     }
-    return new BuildException(Failure.RECIPE, "the build failed: " + error.strip());
+    if (exit.find()) {
+      boolean network =
+          lower.contains("newconnectionerror")
+              || lower.contains("failed to establish a new connection")
+              || lower.contains("temporary failure in name resolution")
+              || lower.contains("could not resolve host");
+      return new BuildException(
+          network ? Failure.NETWORK : Failure.RECIPE,
+          step
+              + " of the Dockerfile failed (exit code "
+              + exit.group(1)
+              + ")"
+              + (network
+                  ? ": it could not reach a server it needed. Only Debian's package mirror and the"
+                      + " servers your Berth administrator configured can be reached from Berth's"
+                      + " build machines."
+                  : ".")
+              + " The build log shows the step's output.");
+    }
+    return new BuildException(
+        Failure.RECIPE, "The Docker engine could not build the Dockerfile: " + error.strip());
+  }
+
+  /** The registry an image comes from, as a user knows it. */
+  static String registryOf(String image) {
+    int slash = image.indexOf('/');
+    if (slash > 0) {
+      String first = image.substring(0, slash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        return first;
+      }
+    }
+    return "Docker Hub";
   }
 
   @Override
@@ -387,12 +479,28 @@ public final class DockerEngine implements AutoCloseable {
   static final class DockerfileBases {
     static List<String> of(String dockerfile, Map<String, String> args) {
       try {
+        java.util.Set<String> stages = new java.util.HashSet<>();
         return dockerfile
             .lines()
             .map(String::strip)
             .filter(l -> l.regionMatches(true, 0, "FROM ", 0, 5))
-            .map(l -> l.substring(5).strip().split("\\s+")[0])
-            .filter(s -> !s.startsWith("--"))
+            .map(l -> l.substring(5).strip().split("\\s+"))
+            .filter(
+                w -> {
+                  // FROM image AS stage: a later FROM stage is no image to pull
+                  String image =
+                      java.util.Arrays.stream(w)
+                          .filter(x -> !x.startsWith("--"))
+                          .findFirst()
+                          .orElse("");
+                  boolean stage = stages.contains(image.toLowerCase());
+                  if (w.length >= 3 && w[w.length - 2].equalsIgnoreCase("as")) {
+                    stages.add(w[w.length - 1].toLowerCase());
+                  }
+                  return !stage;
+                })
+            .map(w -> java.util.Arrays.stream(w).filter(x -> !x.startsWith("--")).findFirst())
+            .flatMap(java.util.Optional::stream)
             .map(
                 s -> {
                   String out = s;

@@ -24,6 +24,7 @@ class BuilderFactoryTest {
                 "berth.builder.jupyter-base-image", "127.0.0.1:5000/berth/jupyter-base:1",
                 "berth.builder.pip-index-url", "http://172.19.0.1:8080/simple",
                 "berth.builder.build-timeout", "90s",
+                "berth.builder.cran-snapshot-url", "http://172.17.0.1:8081/snapshot/{date}",
                 "berth.sources.allow-hosts", "127.0.0.1",
                 "berth.sources.max-repo-bytes", "1000"))) {
       BuilderConfig config = ctx.getBean(BuilderConfig.class);
@@ -31,6 +32,8 @@ class BuilderFactoryTest {
       assertEquals("1", config.recipeVersion());
       assertEquals(Duration.ofSeconds(90), config.buildTimeout());
       assertEquals("http://172.19.0.1:8080/simple", config.pipIndexUrl());
+      assertEquals(BuilderConfig.DEFAULT_CRAN_URL, config.cranUrl());
+      assertEquals("http://172.17.0.1:8081/snapshot/{date}", config.cranSnapshotUrl());
       SourcePolicy policy = ctx.getBean(SourcePolicy.class);
       assertTrue(policy.allowHosts().contains("127.0.0.1"));
       assertEquals(1000, policy.maxRepoBytes());
