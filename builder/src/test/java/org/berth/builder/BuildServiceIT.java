@@ -127,7 +127,9 @@ class BuildServiceIT {
       BuildException e = failure(h);
       assertEquals(Failure.NETWORK, e.failure(), e.getMessage());
       assertEquals(
-          "The package index http://172.17.0.1:9/simple could not be reached, so the Python"
+          "The package index http://"
+              + BuilderStack.buildNetworkGateway()
+              + ":9/simple could not be reached, so the Python"
               + " packages of requirements.txt could not be installed. Try again later; if it"
               + " keeps failing, ask your Berth administrator to check the package index"
               + " (berth.builder.pip-index-url).",
