@@ -83,6 +83,16 @@ public final class BuildService implements AutoCloseable {
     return provider(spec).resolve(spec);
   }
 
+  /**
+   * Fetches a source's files at its resolved commit into {@code into} (an empty directory), under
+   * the same host rules and size and time limits as builds, without building. Volumes are seeded
+   * from such trees.
+   */
+  public SourceTree fetch(SourceSpec spec, java.nio.file.Path into) {
+    ResolvedSource source = resolve(spec);
+    return provider(spec).fetch(source, into);
+  }
+
   /** The image a resolved source builds to. */
   public ImageRef imageFor(ResolvedSource source) {
     return ImageKey.of(source.canonicalRepo(), source.commit(), config.recipeVersion())

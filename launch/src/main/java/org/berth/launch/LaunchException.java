@@ -122,4 +122,18 @@ public class LaunchException extends RuntimeException {
       super(message);
     }
   }
+
+  /** A mount that cannot be made: where it goes, what it mounts, or who asks. */
+  public static class InvalidMount extends LaunchException {
+    public InvalidMount(String message) {
+      super(message);
+    }
+  }
+
+  /** The owner may not mount that volume (or not that way). */
+  public static class MountForbidden extends LaunchException {
+    public MountForbidden(String message) {
+      super(message);
+    }
+  }
 }

@@ -66,11 +66,12 @@ final class Reconciler {
         routes.open(server, running);
       } else {
         routes.close(server.serverId());
-        store.update(
-            server.is(ServerState.STARTING)
-                ? server.withState(ServerState.FAILED, "Berth stopped while it was starting.")
-                : server.withState(ServerState.STOPPED, "The server stopped outside Berth."));
-        LOG.info("Server {} is no longer running; marked {}", server, "stopped");
+        Server marked =
+            store.update(
+                server.is(ServerState.STARTING)
+                    ? server.withState(ServerState.FAILED, "Berth stopped while it was starting.")
+                    : server.withState(ServerState.STOPPED, "The server stopped outside Berth."));
+        LOG.info("Server {} is no longer running; marked {}", server, marked.state());
       }
     }
     Instant now = clock.instant();

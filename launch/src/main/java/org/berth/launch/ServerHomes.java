@@ -1,6 +1,7 @@
 package org.berth.launch;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The simplest mount plan: every server has a home volume of its own, {@code berth-home-{server
@@ -23,7 +24,14 @@ public final class ServerHomes implements MountPlanner {
   }
 
   @Override
-  public List<Mount> mountsFor(Server server) {
+  public void check(Principal owner, ServerName name, ServerSpec spec) {
+    if (!spec.mounts().isEmpty()) {
+      throw new LaunchException.InvalidMount("This Berth has no volumes to mount.");
+    }
+  }
+
+  @Override
+  public List<Mount> mountsFor(Principal owner, Server server, Consumer<LaunchEvent> events) {
     return List.of(Mount.of(HOME, homeVolume(server.serverId())));
   }
 

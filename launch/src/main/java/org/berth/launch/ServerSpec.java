@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,13 @@ import java.util.Objects;
  * differs from another spec, so that nothing ever changes without the owner seeing it.
  */
 public record ServerSpec(
-    Source source, String image, Resources resources, boolean cullingDisabled, String openPath) {
+    Source source,
+    String image,
+    Resources resources,
+    boolean cullingDisabled,
+    String openPath,
+    List<MountSpec> mounts,
+    Map<String, String> context) {
 
   /**
    * The repository a server was built from: the repository as given, the ref as asked for and the
@@ -53,11 +60,43 @@ public record ServerSpec(
       Double cpus,
       String idleTimeout,
       String path,
-      Boolean cullingDisabled) {
+      Boolean cullingDisabled,
+      List<MountSpec> mounts,
+      Map<String, String> context) {
+
+    public Request {
+      mounts = mounts == null ? List.of() : List.copyOf(mounts);
+      context = context == null ? Map.of() : Map.copyOf(context);
+    }
+
+    /** A request without mounts of its own or context. */
+    public Request(
+        String image,
+        String repo,
+        String ref,
+        String memory,
+        Double cpus,
+        String idleTimeout,
+        String path,
+        Boolean cullingDisabled) {
+      this(image, repo, ref, memory, cpus, idleTimeout, path, cullingDisabled, List.of(), Map.of());
+    }
 
     /** Nothing asked for: every default. */
     public static Request defaults() {
       return new Request(null, null, null, null, null, null, null, null);
+    }
+
+    /** The same request with these mounts. */
+    public Request withMounts(List<MountSpec> newMounts) {
+      return new Request(
+          image, repo, ref, memory, cpus, idleTimeout, path, cullingDisabled, newMounts, context);
+    }
+
+    /** The same request with this course and session context. */
+    public Request withContext(Map<String, String> newContext) {
+      return new Request(
+          image, repo, ref, memory, cpus, idleTimeout, path, cullingDisabled, mounts, newContext);
     }
 
     public boolean hasRepo() {
@@ -66,7 +105,17 @@ public record ServerSpec(
 
     /** The same request for a repository at a ref (a resolved commit, say). */
     public Request withRepo(String newRepo, String newRef) {
-      return new Request(image, newRepo, newRef, memory, cpus, idleTimeout, path, cullingDisabled);
+      return new Request(
+          image,
+          newRepo,
+          newRef,
+          memory,
+          cpus,
+          idleTimeout,
+          path,
+          cullingDisabled,
+          mounts,
+          context);
     }
   }
 
@@ -75,6 +124,18 @@ public record ServerSpec(
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(resources, "resources");
     openPath = openPath == null ? "" : openPath;
+    mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    long targets = mounts.stream().map(MountSpec::target).distinct().count();
+    if (targets != mounts.size()) {
+      throw new LaunchException.InvalidMount("Two mounts cannot share one mount point.");
+    }
+    context = context == null ? Map.of() : Map.copyOf(context);
+  }
+
+  /** A spec without mounts of its own (the owner's home is still mounted) or context. */
+  public ServerSpec(
+      Source source, String image, Resources resources, boolean cullingDisabled, String openPath) {
+    this(source, image, resources, cullingDisabled, openPath, List.of(), Map.of());
   }
 
   /**
@@ -82,11 +143,18 @@ public record ServerSpec(
    * specs moved into this module, so that servers created earlier keep their hash.
    */
   public String hash() {
-    String canonical =
-        image + "\n" + resources.memoryBytes() + "\n" + Double.toString(resources.cpus());
+    StringBuilder canonical =
+        new StringBuilder(
+            image + "\n" + resources.memoryBytes() + "\n" + Double.toString(resources.cpus()));
+    // Mounts and context were added later: they join the text only when present, so that the
+    // hashes of servers stored before stay as they were.
+    mounts.forEach(m -> canonical.append("\nmount ").append(m.canonical()));
+    new java.util.TreeMap<>(context)
+        .forEach((k, v) -> canonical.append("\ncontext ").append(k).append('=').append(v));
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -131,6 +199,19 @@ public record ServerSpec(
               + " → "
               + words(resources.idleTimeout()));
     }
+    for (MountSpec m : old.mounts) {
+      if (!mounts.contains(m)) {
+        changes.add("mount removed: " + m.describe());
+      }
+    }
+    for (MountSpec m : mounts) {
+      if (!old.mounts.contains(m)) {
+        changes.add("mount added: " + m.describe());
+      }
+    }
+    if (!old.context.equals(context)) {
+      changes.add("course and session: " + old.context + " → " + context);
+    }
     if (old.cullingDisabled != cullingDisabled) {
       changes.add(
           "stop when idle: "
@@ -143,7 +224,12 @@ public record ServerSpec(
 
   /** The same spec opening at another path. */
   public ServerSpec withOpenPath(String path) {
-    return new ServerSpec(source, image, resources, cullingDisabled, path);
+    return new ServerSpec(source, image, resources, cullingDisabled, path, mounts, context);
+  }
+
+  /** The same spec built from another source. */
+  public ServerSpec withSource(Source newSource) {
+    return new ServerSpec(newSource, image, resources, cullingDisabled, openPath, mounts, context);
   }
 
   /** A duration as people write it: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}. */

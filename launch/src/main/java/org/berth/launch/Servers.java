@@ -148,11 +148,14 @@ public final class Servers {
         r.cpus(),
         r.idleTimeout().toSeconds() + "s",
         s.openPath(),
-        s.cullingDisabled());
+        s.cullingDisabled(),
+        s.mounts(),
+        s.context());
   }
 
   /** What a launch does next: nothing (a running server reused) or start a server. */
   private record Prepared(
+      Principal owner,
       Server ready,
       Server toStart,
       boolean created,
@@ -168,22 +171,17 @@ public final class Servers {
       // A saved spec started again keeps where it came from.
       Optional<Server> before = store.find(user, name);
       if (before.isPresent() && before.get().spec().image().equals(wanted.image())) {
-        wanted =
-            new ServerSpec(
-                before.get().spec().source(),
-                wanted.image(),
-                wanted.resources(),
-                wanted.cullingDisabled(),
-                wanted.openPath());
+        wanted = wanted.withSource(before.get().spec().source());
       }
     }
+    mounts.check(owner, name, wanted);
     synchronized (locks.computeIfAbsent(user.value() + "/" + name.value(), k -> new Object())) {
       Optional<Server> existing = store.find(user, name);
       boolean running = existing.map(this::isRunning).orElse(false);
       LaunchPlanner.Plan plan =
           planner.plan(existing, wanted, running, store.countByOwner(user), confirmed);
       if (plan instanceof LaunchPlanner.Reuse reuse) {
-        return new Prepared(store.update(reuse.server()), null, false, false, null);
+        return new Prepared(owner, store.update(reuse.server()), null, false, false, null);
       }
       checkCapacity();
       Server toStart;
@@ -212,7 +210,7 @@ public final class Servers {
         newContainer = true;
       }
       launching.add(toStart.serverId());
-      return new Prepared(null, toStart, created, newContainer, events.begin(user, name));
+      return new Prepared(owner, null, toStart, created, newContainer, events.begin(user, name));
     }
   }
 
@@ -271,7 +269,7 @@ public final class Servers {
               server.baseUrl(),
               server.spec().resources(),
               server.spec().hash(),
-              mounts.mountsFor(server),
+              mounts.mountsFor(p.owner(), server, progress),
               Map.of());
       LaunchHandle handle =
           slots.run(
@@ -295,18 +293,30 @@ public final class Servers {
       }
       ending.forEach(progress);
       return running;
-    } catch (LaunchException e) {
-      if (p.created()) {
-        launcher.discard(server.serverId());
-        mounts.discarded(server);
-        store.delete(server);
-      } else {
-        store.update(server.withState(ServerState.FAILED, e.getMessage()));
+    } catch (RuntimeException e) {
+      // Whatever failed (the back end, a volume, the database), a new server leaves nothing
+      // behind and a kept one says why it failed.
+      LaunchException failure =
+          e instanceof LaunchException l
+              ? l
+              : new LaunchException(
+                  "The launch of " + server.name() + " failed: " + e.getMessage(), e);
+      try {
+        if (p.created()) {
+          launcher.discard(server.serverId());
+          mounts.discarded(server);
+          store.delete(server);
+        } else {
+          store.update(server.withState(ServerState.FAILED, failure.getMessage()));
+        }
+      } catch (RuntimeException cleanup) {
+        failure.addSuppressed(cleanup);
+        LOG.warn("Cleaning up after the failed launch of {} failed too", server, cleanup);
       }
       ending.forEach(progress); // the launcher's own account, with the server's last lines
       progress.accept(
-          new LaunchEvent.PhaseChanged(LaunchEvent.Phase.FAILED, e.getMessage(), List.of()));
-      throw e;
+          new LaunchEvent.PhaseChanged(LaunchEvent.Phase.FAILED, failure.getMessage(), List.of()));
+      throw failure;
     } finally {
       launching.remove(server.serverId());
     }

@@ -46,7 +46,13 @@ final class SpecResolver {
           "Only images from " + settings.allowedImagePrefix() + " can be launched.");
     }
     return new ServerSpec(
-        source, image, resources, Boolean.TRUE.equals(request.cullingDisabled()), path);
+        source,
+        image,
+        resources,
+        Boolean.TRUE.equals(request.cullingDisabled()),
+        path,
+        request.mounts(),
+        request.context());
   }
 
   private Resources resources(ServerSpec.Request request) {

@@ -207,6 +207,47 @@ class ServersTest {
   }
 
   @Test
+  void anUnexpectedFailureWhileMountingLeavesNothingBehindAndEndsTheEvents() {
+    Servers failing =
+        new Servers(
+            store,
+            launcher,
+            (repo, ref, requester) -> null,
+            routes,
+            List.of(),
+            new MountPlanner() {
+              @Override
+              public void check(Principal owner, ServerName name, ServerSpec spec) {}
+
+              @Override
+              public List<Mount> mountsFor(
+                  Principal owner, Server server, java.util.function.Consumer<LaunchEvent> events) {
+                throw new IllegalStateException("the volume store is down");
+              }
+
+              @Override
+              public void deleted(Server server, boolean deleteData) {}
+
+              @Override
+              public void discarded(Server server) {}
+            },
+            servers.settings(),
+            background,
+            clock);
+
+    LaunchException e =
+        assertThrows(LaunchException.class, () -> failing.launch(ALICE, "lab", request(), false));
+
+    assertTrue(e.getMessage().contains("the volume store is down"), e.getMessage());
+    assertTrue(store.listAll().isEmpty());
+    List<LaunchEvent> events = new ArrayList<>();
+    failing.follow(ALICE, "lab", events::add);
+    assertEquals(
+        LaunchEvent.Phase.FAILED,
+        ((LaunchEvent.PhaseChanged) events.get(events.size() - 1)).phase());
+  }
+
+  @Test
   void aFailedRestartKeepsTheServerAndItsHome() {
     servers.launch(ALICE, "lab", request(), false);
     servers.stop(ALICE, "lab");

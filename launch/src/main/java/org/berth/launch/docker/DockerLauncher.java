@@ -176,18 +176,10 @@ public final class DockerLauncher implements Launcher {
     labels.put(LABEL_SPEC_HASH, request.specHash());
     List<Bind> binds = new ArrayList<>();
     for (Mount mount : request.mounts()) {
-      if (!mount.subPath().isEmpty()) {
-        throw new LaunchException(
-            "Mounting part of a volume ("
-                + mount.subPath()
-                + ") is not supported by this back end.");
-      }
       ensureVolume(mount.source());
-      binds.add(
-          new Bind(
-              mount.source(),
-              new Volume(mount.target()),
-              mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+      AccessMode mode = mount.readOnly() ? AccessMode.ro : AccessMode.rw;
+      String source = mount.subPath().isEmpty() ? mount.source() : subPathOnHost(mount).toString();
+      binds.add(new Bind(source, new Volume(mount.target()), mode));
     }
     List<String> env = new ArrayList<>();
     request.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -342,6 +334,22 @@ public final class DockerLauncher implements Launcher {
                     handle(c.getId()),
                     "running".equals(c.getState())))
         .toList();
+  }
+
+  /**
+   * The directory of a mount's sub-path in its volume's data, made if missing. It needs Berth on
+   * the engine's machine, with access to the engine's volume directories (as root).
+   */
+  private java.nio.file.Path subPathOnHost(Mount mount) {
+    String mountpoint = docker.inspectVolumeCmd(mount.source()).exec().getMountpoint();
+    java.nio.file.Path root = java.nio.file.Path.of(mountpoint);
+    if (!java.nio.file.Files.isDirectory(root)) {
+      throw new LaunchException(
+          "Mounting part of a volume needs Berth on the Docker engine's machine with access to "
+              + root
+              + ".");
+    }
+    return SubPathDirs.prepare(root, mount.subPath(), 1000, 100);
   }
 
   private void ensureVolume(String name) {

@@ -83,6 +83,10 @@ public class AccountService {
     return users.findById(id);
   }
 
+  public Optional<UserAccount> findByName(String username) {
+    return users.findByUsername(username);
+  }
+
   /** Makes sure the named admin exists; an existing account is promoted, never re-passworded. */
   public void ensureAdmin(UserName name, String password) {
     Optional<UserAccount> existing = users.findByUsername(name.value());

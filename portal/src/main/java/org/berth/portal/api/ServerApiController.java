@@ -28,6 +28,7 @@ import org.berth.launch.Principal;
 import org.berth.launch.Server;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.servers.LaunchSpec;
@@ -45,8 +46,10 @@ class ServerApiController {
   private final Servers servers;
   private final ServerViews views;
   private final Csrf csrf;
+  private final Principals principals;
 
-  ServerApiController(Servers servers, ServerViews views, Csrf csrf) {
+  ServerApiController(Servers servers, ServerViews views, Csrf csrf, Principals principals) {
+    this.principals = principals;
     this.servers = servers;
     this.views = views;
     this.csrf = csrf;
@@ -67,7 +70,7 @@ class ServerApiController {
       @PathVariable String name,
       @Nullable @QueryValue Boolean confirm,
       @Nullable @Body LaunchSpec spec) {
-    Principal user = csrf.require(authentication, request, null).principal();
+    Principal user = principals.of(csrf.require(authentication, request, null));
     Servers.Launched launched =
         servers.launch(
             user,
@@ -81,20 +84,21 @@ class ServerApiController {
   @Get
   @Operation(summary = "The caller's servers")
   List<ServerView> list(Authentication authentication) {
-    return views.list(CurrentUser.of(authentication).principal());
+    return views.list(principals.of(CurrentUser.of(authentication)));
   }
 
   @Get("/{name}")
   @Operation(summary = "One of the caller's servers")
   ServerView get(Authentication authentication, @PathVariable String name) {
-    return views.get(CurrentUser.of(authentication).principal(), name);
+    return views.get(principals.of(CurrentUser.of(authentication)), name);
   }
 
   @Post("/{name}/start")
   @Operation(summary = "Start a stopped server again with its saved settings; waits until ready")
   ServerView start(
       HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    Server started = servers.start(csrf.require(authentication, request, null).principal(), name);
+    Server started =
+        servers.start(principals.of(csrf.require(authentication, request, null)), name);
     return views.of(started);
   }
 
@@ -102,20 +106,20 @@ class ServerApiController {
   @Operation(summary = "Stop a server; its files are kept")
   ServerView stop(
       HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    return views.of(servers.stop(csrf.require(authentication, request, null).principal(), name));
+    return views.of(servers.stop(principals.of(csrf.require(authentication, request, null)), name));
   }
 
   @Delete("/{name}")
-  @Operation(summary = "Delete a server; its home volume goes too unless deleteData=false")
+  @Operation(summary = "Delete a server; its files are kept unless deleteData=true")
   HttpResponse<?> delete(
       HttpRequest<?> request,
       Authentication authentication,
       @PathVariable String name,
       @Nullable @QueryValue Boolean deleteData) {
     servers.delete(
-        csrf.require(authentication, request, null).principal(),
+        principals.of(csrf.require(authentication, request, null)),
         name,
-        deleteData == null || deleteData);
+        Boolean.TRUE.equals(deleteData));
     return HttpResponse.noContent();
   }
 
@@ -124,11 +128,14 @@ class ServerApiController {
   Publisher<Event<LaunchEventView>> events(
       Authentication authentication, @PathVariable String name) {
     return views
-        .events(CurrentUser.of(authentication).principal(), name)
+        .events(principals.of(CurrentUser.of(authentication)), name)
         .map(ServerApiController::view);
   }
 
   private static Event<LaunchEventView> view(LaunchEvent event) {
+    if (event instanceof LaunchEvent.Notice n) {
+      return Event.of(new LaunchEventView("notice", n.message(), n.details())).name("notice");
+    }
     LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) event;
     return Event.of(
             new LaunchEventView(p.phase().name().toLowerCase(), p.message(), p.lastLogLines()))

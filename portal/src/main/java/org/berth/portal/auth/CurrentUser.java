@@ -2,15 +2,9 @@ package org.berth.portal.auth;
 
 import io.micronaut.security.authentication.Authentication;
 import java.util.Map;
-import org.berth.launch.Principal;
 
 /** The signed-in user as controllers see it. {@code csrfToken} is set only for browser sessions. */
 public record CurrentUser(long id, String username, boolean admin, Via via, String csrfToken) {
-
-  /** The user as the domains see them: name and groups. */
-  public Principal principal() {
-    return Principal.of(username);
-  }
 
   /** Reads what {@link BerthAuthenticationFetcher} put into the authentication. */
   public static CurrentUser of(Authentication authentication) {

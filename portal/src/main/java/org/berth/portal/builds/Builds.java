@@ -45,6 +45,11 @@ public class Builds {
             SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip()));
   }
 
+  /** Fetches a source's files at its resolved commit without building (see BuildService). */
+  public org.berth.builder.SourceTree fetch(SourceSpec source, java.nio.file.Path into) {
+    return service().fetch(source, into);
+  }
+
   /** Starts (or joins, or finds cached) the build of a parsed source. */
   public BuildHandle submit(SourceSpec source) {
     return service().submit(source);

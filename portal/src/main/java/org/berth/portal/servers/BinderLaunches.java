@@ -2,6 +2,7 @@ package org.berth.portal.servers;
 
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.berth.builder.BuildEvent;
@@ -14,6 +15,7 @@ import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import reactor.core.publisher.Flux;
@@ -34,7 +36,10 @@ public class BinderLaunches {
   private final Servers servers;
   private final ServerViews views;
 
-  BinderLaunches(Builds builds, Servers servers, ServerViews views) {
+  private final Principals principals;
+
+  BinderLaunches(Builds builds, Servers servers, ServerViews views, Principals principals) {
+    this.principals = principals;
     this.builds = builds;
     this.servers = servers;
     this.views = views;
@@ -147,7 +152,7 @@ public class BinderLaunches {
       ServerSpec.Request spec,
       boolean confirm,
       BuildHandle build) {
-    Principal principal = user.principal();
+    Principal principal = principals.of(user);
     return Mono.fromCallable(
             () -> views.of(servers.launchInBackground(principal, name.value(), spec, confirm)))
         .subscribeOn(Schedulers.boundedElastic())
@@ -163,6 +168,14 @@ public class BinderLaunches {
                       .events(principal, name.value())
                       .map(
                           e -> {
+                            if (e instanceof LaunchEvent.Notice n) {
+                              return message(
+                                  "launching",
+                                  String.join(
+                                          "\n",
+                                          List.of(n.message(), String.join("\n", n.details())))
+                                      .strip());
+                            }
                             LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) e;
                             return switch (p.phase()) {
                               case READY -> ready(views.get(principal, name.value()), build);

@@ -6,10 +6,13 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.launch.LaunchHandle;
+import org.berth.launch.MountSpec;
 import org.berth.launch.Resources;
 import org.berth.launch.Server;
 import org.berth.launch.ServerName;
@@ -112,7 +115,9 @@ class JdbcServerStore implements ServerStore {
         s.handle() == null ? null : s.handle().backend(),
         s.handle() == null ? null : write(s.handle().state()),
         s.createdAt(),
-        s.startedAt());
+        s.startedAt(),
+        writeMounts(spec.mounts()),
+        write(spec.context()));
   }
 
   private Server toServer(ServerRecord r) {
@@ -126,7 +131,9 @@ class JdbcServerStore implements ServerStore {
                 Duration.ofSeconds(r.idleTimeoutS()),
                 Duration.ofSeconds(r.maxAgeS())),
             r.cullingDisabled(),
-            r.openPath());
+            r.openPath(),
+            readMounts(r.mountsJson()),
+            read(r.contextJson()));
     LaunchHandle handle =
         r.backend() == null || r.handleJson() == null
             ? null
@@ -142,6 +149,49 @@ class JdbcServerStore implements ServerStore {
         handle,
         r.createdAt(),
         r.startedAt());
+  }
+
+  private String writeMounts(List<MountSpec> mounts) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (MountSpec m : mounts) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("target", m.target());
+      one.put("volume", m.volume());
+      one.put("readOnly", m.readOnly());
+      one.put("subPath", m.subPath());
+      one.put("seed", m.seed().kind().name());
+      one.put("seedRepo", m.seed().repo());
+      one.put("seedRef", m.seed().ref());
+      out.add(one);
+    }
+    try {
+      return json.writeValueAsString(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<MountSpec> readMounts(String text) {
+    List<Map<String, Object>> rows;
+    try {
+      rows = json.readValue(text, Argument.listOf(Argument.mapOf(String.class, Object.class)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<MountSpec> out = new ArrayList<>();
+    for (Map<String, Object> m : rows) {
+      out.add(
+          new MountSpec(
+              (String) m.get("target"),
+              (String) m.get("volume"),
+              Boolean.TRUE.equals(m.get("readOnly")),
+              (String) m.get("subPath"),
+              new MountSpec.Seed(
+                  MountSpec.Seed.Kind.valueOf((String) m.get("seed")),
+                  (String) m.get("seedRepo"),
+                  (String) m.get("seedRef"))));
+    }
+    return out;
   }
 
   private String write(Map<String, String> state) {

@@ -34,4 +34,6 @@ record ServerRecord(
     @Nullable String backend,
     @Nullable String handleJson,
     Instant createdAt,
-    @Nullable Instant startedAt) {}
+    @Nullable Instant startedAt,
+    String mountsJson,
+    String contextJson) {}

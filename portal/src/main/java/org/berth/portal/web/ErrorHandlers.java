@@ -22,6 +22,7 @@ import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.volumes.VolumeException;
 
 /**
  * Maps Berth's exceptions to HTTP in one place: JSON {@link ApiError} for {@code /api/}, pages for
@@ -115,6 +116,9 @@ final class ErrorHandlers {
       if (e instanceof LaunchException.AtCapacity) {
         return HttpStatus.TOO_MANY_REQUESTS;
       }
+      if (e instanceof LaunchException.MountForbidden) {
+        return HttpStatus.FORBIDDEN;
+      }
       if (e instanceof LaunchException.ImageNotFound) {
         return HttpStatus.UNPROCESSABLE_ENTITY;
       }
@@ -203,6 +207,38 @@ final class ErrorHandlers {
       return Pages.isApi(request)
           ? ApiError.of(HttpStatus.BAD_REQUEST, exception.getMessage())
           : Pages.error(HttpStatus.BAD_REQUEST, exception.getMessage(), null);
+    }
+  }
+
+  /** Volume failures: the status says what went wrong. */
+  @Produces
+  @Singleton
+  static class Volume implements ExceptionHandler<VolumeException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, VolumeException exception) {
+      HttpStatus status = statusOf(exception);
+      return Pages.isApi(request)
+          ? ApiError.of(status, exception.getMessage())
+          : Pages.error(status, exception.getMessage(), null);
+    }
+
+    static HttpStatus statusOf(VolumeException e) {
+      if (e instanceof VolumeException.NotFound) {
+        return HttpStatus.NOT_FOUND;
+      }
+      if (e instanceof VolumeException.Forbidden) {
+        return HttpStatus.FORBIDDEN;
+      }
+      if (e instanceof VolumeException.Exists
+          || e instanceof VolumeException.InUse
+          || e instanceof VolumeException.QuotaExceeded) {
+        return HttpStatus.CONFLICT;
+      }
+      if (e instanceof VolumeException.Backend) {
+        return HttpStatus.SERVICE_UNAVAILABLE;
+      }
+      return HttpStatus.BAD_REQUEST;
     }
   }
 }

@@ -22,6 +22,7 @@ import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
@@ -38,8 +39,11 @@ class ServerPagesController {
   private final ServerViews views;
   private final Builds builds;
   private final Csrf csrf;
+  private final Principals principals;
 
-  ServerPagesController(Servers servers, ServerViews views, Builds builds, Csrf csrf) {
+  ServerPagesController(
+      Servers servers, ServerViews views, Builds builds, Csrf csrf, Principals principals) {
+    this.principals = principals;
     this.servers = servers;
     this.views = views;
     this.builds = builds;
@@ -81,7 +85,8 @@ class ServerPagesController {
               status, user, builds.view(build.id()), builds.log(build.id()), form);
         }
       }
-      servers.launchInBackground(user.principal(), name, spec, "true".equals(form.get("confirm")));
+      servers.launchInBackground(
+          principals.of(user), name, spec, "true".equals(form.get("confirm")));
       return Pages.redirect("/servers/" + name + "/launching");
     } catch (LaunchException.SpecChanged e) {
       Map<String, Object> model = Pages.model(user);
@@ -103,9 +108,9 @@ class ServerPagesController {
     Map<String, Object> model = Pages.model(user);
     model.put("name", name);
     try {
-      model.put("server", views.get(user.principal(), name));
+      model.put("server", views.get(principals.of(user), name));
     } catch (LaunchException.ServerNotFound e) {
-      if (!servers.hasLaunched(user.principal(), name)) {
+      if (!servers.hasLaunched(principals.of(user), name)) {
         throw e; // 404: neither a server nor a launch of that name
       }
       // A failed first launch leaves no server; its events still say why it failed.
@@ -118,13 +123,13 @@ class ServerPagesController {
   MutableHttpResponse<?> list(Authentication authentication) {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
-    model.put("servers", views.list(user.principal()));
+    model.put("servers", views.list(principals.of(user)));
     return Pages.page(HttpStatus.OK, "servers", model);
   }
 
   @Get("/servers/{name}/open")
   MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
-    return Pages.redirect(views.openLink(CurrentUser.of(authentication).principal(), name));
+    return Pages.redirect(views.openLink(principals.of(CurrentUser.of(authentication)), name));
   }
 
   @Post(value = "/servers/{name}/stop", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -133,7 +138,7 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.stop(csrf.require(authentication, request, form.get(Csrf.FIELD)).principal(), name);
+    servers.stop(principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))), name);
     return Pages.redirect("/servers");
   }
 
@@ -144,7 +149,9 @@ class ServerPagesController {
       @PathVariable String name,
       @Body Map<String, String> form) {
     servers.delete(
-        csrf.require(authentication, request, form.get(Csrf.FIELD)).principal(), name, true);
+        principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))),
+        name,
+        "true".equals(form.get("deleteData")));
     return Pages.redirect("/servers");
   }
 
