@@ -49,16 +49,22 @@ public final class SourceValidator {
     String url = spec.repoUrl();
     String ref = spec.ref();
     if (url.startsWith("-")) {
-      throw new SourceRefusedException("repository URL looks like an option: " + url);
+      throw new SourceRefusedException(
+          "The repository address cannot start with '-'. Give its URL, like"
+              + " https://example.org/you/project.git.");
     }
     if (ref.startsWith("-")) {
-      throw new SourceRefusedException("ref looks like an option: " + ref);
+      throw new SourceRefusedException(
+          "The ref cannot start with '-'. Give a branch, a tag or a commit.");
     }
     if (!REF.matcher(ref).matches() || ref.contains("..")) {
-      throw new SourceRefusedException("ref has characters git does not allow: " + ref);
+      throw new SourceRefusedException(
+          "The ref '" + ref + "' has characters git does not allow in branch or tag names.");
     }
     if (url.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
-      throw new SourceRefusedException("repository URL contains spaces or control characters");
+      throw new SourceRefusedException(
+          "The repository address has spaces or control characters in it. Check it for typing"
+              + " mistakes.");
     }
     String host = host(url);
     checkHost(host, url);
@@ -67,7 +73,10 @@ public final class SourceValidator {
 
   static String host(String url) {
     if (url.contains("::") && !url.contains("://")) {
-      throw new SourceRefusedException("transport helpers (like ext::) are not allowed: " + url);
+      throw new SourceRefusedException(
+          "Berth cannot fetch from "
+              + url
+              + ": git transport helpers (like ext::) are not allowed. Give an https:// address.");
     }
     if (!url.contains("://")) {
       Matcher scp = SCP.matcher(url);
@@ -75,25 +84,38 @@ public final class SourceValidator {
         return scp.group(1).replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT);
       }
       throw new SourceRefusedException(
-          "not a git URL (use https://, http://, git:// or ssh://): " + url);
+          "Berth cannot fetch from '"
+              + url
+              + "': it is not a git address. Write it as https://host/owner/project.git, or as"
+              + " gh/owner/repo/ref.");
     }
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new SourceRefusedException("not a valid URL: " + url);
+      throw new SourceRefusedException(
+          "'" + url + "' is not a valid address. Check it for typing mistakes.");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
       throw new SourceRefusedException(
-          "scheme '" + scheme + "' is not allowed (allowed: https, http, git, ssh): " + url);
+          "Berth cannot fetch from "
+              + url
+              + ": addresses starting with '"
+              + scheme
+              + ":' are not allowed. Use https://, http://, git:// or ssh://.");
     }
     if (uri.getHost() == null || uri.getHost().isBlank()) {
-      throw new SourceRefusedException("URL has no host: " + url);
+      throw new SourceRefusedException(
+          "The address " + url + " names no host. Write it as https://host/owner/project.git.");
     }
     if (scheme.startsWith("http") && uri.getUserInfo() != null) {
       throw new SourceRefusedException(
-          "credentials in the URL are not allowed: " + scheme + "://" + uri.getHost());
+          "Berth does not take a user name or password inside the address ("
+              + scheme
+              + "://"
+              + uri.getHost()
+              + "). Remove them from the address.");
     }
     return uri.getHost().replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT);
   }
@@ -108,17 +130,19 @@ public final class SourceValidator {
    */
   InetAddress[] checkedAddresses(String host, String url) {
     if (host.startsWith("-")) {
-      throw new SourceRefusedException("host looks like an option: " + host);
+      throw new SourceRefusedException(
+          "Berth cannot fetch from " + host + ": a host name cannot start with '-'.");
     }
     if (policy.denyHosts().contains(host)) {
-      throw new SourceRefusedException("host " + host + " is on the deny list");
+      throw new SourceRefusedException(denied(host));
     }
     InetAddress[] addresses;
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException e) {
       throw new BuildException(
-          BuildException.Failure.NETWORK, "host " + host + " cannot be resolved");
+          BuildException.Failure.NETWORK,
+          "Berth cannot find the host " + host + ". Check the address for typing mistakes.");
     }
     if (policy.allowHosts().contains(host)) {
       return addresses;
@@ -126,19 +150,26 @@ public final class SourceValidator {
     for (InetAddress address : addresses) {
       String ip = address.getHostAddress();
       if (policy.denyHosts().contains(ip)) {
-        throw new SourceRefusedException("host " + host + " (" + ip + ") is on the deny list");
+        throw new SourceRefusedException(denied(host));
       }
       if (isInternal(address) && !policy.allowHosts().contains(ip)) {
+        // The setting that allows it (berth.sources.allow-hosts) is for the admin docs, not here.
         throw new SourceRefusedException(
-            "host "
+            "Berth cannot fetch from "
                 + host
-                + " resolves to an internal address ("
+                + ": it is an internal address ("
                 + ip
-                + "); not allowed"
-                + " unless listed in berth.sources.allow-hosts");
+                + ") in the network Berth runs in, which Berth does not reach. Use a repository"
+                + " on a public host, or ask the administrator of this Berth to allow this host.");
       }
     }
     return addresses;
+  }
+
+  private static String denied(String host) {
+    return "Berth cannot fetch from "
+        + host
+        + ": this Berth does not allow that host. Ask its administrator if you need it.";
   }
 
   /** Loopback, link-local (incl. 169.254.169.254), private, unique-local, CGNAT, any, multicast. */
