@@ -140,6 +140,29 @@ public class Builds {
         .orElseThrow(() -> new NoSuchBuildException(id));
   }
 
+  /**
+   * The newest recorded build that made the image of {@code repo} (as a launch gives it, a URL or a
+   * Binder-style spec) at {@code commit}: the build a server from it runs. Empty when none is
+   * recorded (a server launched from an image, or built before builds were kept).
+   */
+  public java.util.Optional<String> builtFrom(String repo, String ref, String commit) {
+    if (repo == null || repo.isBlank() || commit == null || commit.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      String url = SourceSpec.parse(repo, ref).repoUrl();
+      return store.get().forCommit(url, commit).stream()
+          .filter(
+              r ->
+                  r.outcome() == BuildRecord.Outcome.BUILT
+                      || r.outcome() == BuildRecord.Outcome.CACHE_HIT)
+          .map(BuildRecord::id)
+          .findFirst();
+    } catch (BuildException e) {
+      return java.util.Optional.empty(); // not a source the builder would take: no build of it
+    }
+  }
+
   /** The build's log lines so far (all of them once it has ended). */
   public java.util.List<String> log(String id) {
     java.util.Optional<BuildHandle> running = find(id);
