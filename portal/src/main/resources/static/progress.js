@@ -107,9 +107,12 @@
     var preferForm = document.getElementById("open-when-ready-form");
     var name = launch.dataset.server;
     // Heading and tab title follow the launch: Launching, Ready or Failed.
+    var sep = document.getElementById("launch-sep");
     var say = function (state) {
+      var between = state === "Launching" ? " " : ": ";
       word.textContent = state;
-      document.title = state + " " + name + " · Berth";
+      sep.textContent = between;
+      document.title = state + between + name + " · Berth";
     };
     var ready = function () {
       markAllDone(lphases);
@@ -126,6 +129,10 @@
       say("Failed");
       open.hidden = true;
       back.hidden = false;
+      // A failed first launch leaves no server behind to show.
+      var serverPage = document.getElementById("server-page-link");
+      if (serverPage) { serverPage.hidden = true; }
+      if (preferForm) { preferForm.hidden = true; }
       lmessage.textContent = message;
       lmessage.classList.add("error");
     };

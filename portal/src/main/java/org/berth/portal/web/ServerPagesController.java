@@ -76,7 +76,9 @@ class ServerPagesController {
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
     CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
     Map<String, String> errors = new LinkedHashMap<>();
-    ServerSpec.Request spec = LaunchForm.request(form, errors);
+    // After its build, a launch asks for the ref the user gave again (the builder finds the image
+    // it has just built), so that the server records that ref and the commit it resolved to.
+    ServerSpec.Request spec = LaunchForm.request(asked(form), errors);
     LaunchForm.checkSource(form, errors);
     String name = form.getOrDefault("name", "").strip();
     servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
@@ -297,7 +299,7 @@ class ServerPagesController {
   }
 
   /**
-   * The form as the user filled it in: a launch continued from its build page carries the resolved
+   * The form as the user filled it in: a launch continued from its build page carries the built
    * commit as its ref, and the ref the user asked for in {@code askedRef}.
    */
   private static Map<String, String> asked(Map<String, String> form) {
