@@ -101,33 +101,81 @@
     var lmessage = document.getElementById("launch-message");
     var llog = document.getElementById("launch-log");
     var open = document.getElementById("open-link");
-    if (launch.dataset.state === "RUNNING") {
+    var back = document.getElementById("back-to-form");
+    var word = document.getElementById("launch-word");
+    var prefer = document.getElementById("open-when-ready");
+    var preferForm = document.getElementById("open-when-ready-form");
+    var name = launch.dataset.server;
+    // Heading and tab title follow the launch: Launching, Ready or Failed.
+    var sep = document.getElementById("launch-sep");
+    var say = function (state) {
+      var between = state === "Launching" ? " " : ": ";
+      word.textContent = state;
+      sep.textContent = between;
+      document.title = state + between + name + " · Berth";
+    };
+    var ready = function () {
       markAllDone(lphases);
+      say("Ready");
+      open.hidden = false;
+      back.hidden = true;
+      if (prefer && prefer.checked) {
+        lmessage.textContent = "Ready. Opening " + name + "…";
+        // replace: going back from the server lands on the form, not on a page that jumps ahead.
+        location.replace(open.href);
+      }
+    };
+    var failed = function (message) {
+      say("Failed");
+      open.hidden = true;
+      back.hidden = false;
+      // A failed first launch leaves no server behind to show.
+      var serverPage = document.getElementById("server-page-link");
+      if (serverPage) { serverPage.hidden = true; }
+      if (preferForm) { preferForm.hidden = true; }
+      lmessage.textContent = message;
+      lmessage.classList.add("error");
+    };
+    if (preferForm) {
+      // Saved as soon as it changes; the button is for browsers without scripts.
+      preferForm.querySelector("button").hidden = true;
+      prefer.addEventListener("change", function () {
+        var body = new URLSearchParams(new FormData(preferForm));
+        body.delete("back");
+        if (!prefer.checked) { body.delete("openWhenReady"); }
+        fetch(preferForm.action, {method: "POST", body: body, credentials: "same-origin"});
+      });
+    }
+    if (launch.dataset.state === "RUNNING") {
+      ready();
       return;
     }
-    var events = new EventSource("/api/v1/servers/" + encodeURIComponent(launch.dataset.server) + "/events");
+    if (launch.dataset.state === "STOPPED") {
+      return; // its last launch's events belong to a start that is over
+    }
+    var events = new EventSource("/api/v1/servers/" + encodeURIComponent(name) + "/events");
     var ended = false;
     ["allocating", "starting", "waiting_for_server"].forEach(function (p) {
       events.addEventListener(p, function (e) {
         mark(lphases, p, false);
+        say("Launching");
+        lmessage.classList.remove("error");
         lmessage.textContent = JSON.parse(e.data).message;
       });
     });
     events.addEventListener("ready", function (e) {
       ended = true;
       events.close();
-      markAllDone(lphases);
       lmessage.textContent = JSON.parse(e.data).message;
-      open.hidden = false;
+      ready();
     });
     events.addEventListener("failed", function (e) {
       ended = true;
       events.close();
       var d = JSON.parse(e.data);
-      lmessage.textContent = d.message;
-      lmessage.classList.add("error");
       var current = lphases.querySelector("li.current") || lphases.querySelector("li");
       mark(lphases, current.dataset.phase, true);
+      failed(d.message);
       if (d.log && d.log.length) {
         llog.hidden = false;
         llog.textContent = d.log.join("\n");

@@ -14,12 +14,21 @@ final class Accounts {
     return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
   }
 
-  /** Fills in and sends the sign-up form; answers the page's final response. */
+  /**
+   * Fills in and sends the sign-up form; answers the page's final response. A new account is signed
+   * in at once.
+   */
   static Response signUp(Page page, BerthProcess portal, String username, String password) {
     page.navigate(portal.url("/signup"));
     page.fill("#signup-form [name=username]", username);
     page.fill("#signup-form [name=password]", password);
     return page.waitForNavigation(() -> page.click("#signup-submit"));
+  }
+
+  /** Signs out through the header's button. */
+  static void signOut(Page page, BerthProcess portal) {
+    page.navigate(portal.url("/account"));
+    page.waitForNavigation(() -> page.click("#logout-submit"));
   }
 
   /** Fills in and sends the sign-in form; answers the page's final response. */

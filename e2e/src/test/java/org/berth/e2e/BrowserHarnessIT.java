@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.sun.net.httpserver.HttpServer;
@@ -79,5 +80,27 @@ class BrowserHarnessIT {
     assertEquals(
         "Served for abc123.localhost:" + server.getAddress().getPort(),
         page.locator("#origin").textContent());
+  }
+
+  @Test
+  void thePageAuditCatchesWhatItLooksFor(Browser browser) {
+    BrowserContext phone = PageAudit.context(browser, PageAudit.PHONE);
+    try {
+      Page page = phone.newPage();
+      page.setContent(
+          "<!DOCTYPE html><html><head><title>t</title></head><body><main>"
+              + "<img src='x.png'><div style='width: 600px'>wide</div></main></body></html>");
+      AssertionError axe =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              AssertionError.class, () -> PageAudit.noSeriousAxeViolation(page, "bad", 375));
+      assertTrue(axe.getMessage().contains("image-alt (critical)"), axe.getMessage());
+      assertTrue(axe.getMessage().contains("html-has-lang (serious)"), axe.getMessage());
+      AssertionError wide =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              AssertionError.class, () -> PageAudit.noSidewaysScroll(page, "bad", 375));
+      assertTrue(wide.getMessage().contains("scrolls sideways"), wide.getMessage());
+    } finally {
+      phone.close();
+    }
   }
 }

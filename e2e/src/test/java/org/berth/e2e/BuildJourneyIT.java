@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.berth.builder.GitServer;
@@ -43,7 +42,6 @@ class BuildJourneyIT {
 
     String user = Accounts.uniqueUserName("bea");
     Accounts.signUp(page, PORTAL, user, PASSWORD);
-    Accounts.signIn(page, PORTAL, user, PASSWORD);
 
     page.fill("#launch-form [name=repo]", repo);
     page.fill("#launch-form [name=ref]", "main");
@@ -58,11 +56,14 @@ class BuildJourneyIT {
     assertThat(page.locator("#continue-form")).isVisible();
     String buildLink = page.locator("a:has-text('Permanent link')").getAttribute("href");
 
-    // When the image is built, the page sends the launch on by itself.
+    // When the image is built, the page sends the launch on by itself, and at ready the
+    // launching page goes on into the server.
     page.waitForURL(
-        PORTAL.url("/servers/notes/launching"), new Page.WaitForURLOptions().setTimeout(300_000));
-    assertThat(page.locator("#open-link"))
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+        url -> url.startsWith(PORTAL.url("/servers/notes/launching")),
+        new Page.WaitForURLOptions().setTimeout(300_000));
+    page.waitForURL(
+        url -> url.contains(".localhost:") && url.contains("/notes/tree"),
+        new Page.WaitForURLOptions().setTimeout(60_000));
 
     // The build's page keeps what happened.
     page.navigate(PORTAL.url(buildLink));
@@ -77,10 +78,12 @@ class BuildJourneyIT {
     page.fill("#launch-form [name=name]", "ghost");
     Response refused = page.waitForNavigation(() -> page.click("#launch-submit"));
     assertTrue(refused.status() >= 400, String.valueOf(refused.status()));
-    assertThat(page.locator("p.error")).isVisible();
+    assertThat(page.locator("#form-error")).isVisible();
+    assertThat(page.locator("#repo-error")).isVisible();
     page.navigate(PORTAL.url("/servers"));
     assertThat(page.locator("tr.server-row[data-name=ghost]")).hasCount(0);
     page.waitForNavigation(
         () -> page.locator("tr.server-row[data-name=notes] .delete-submit").click());
+    page.waitForNavigation(() -> page.click("#delete-confirm"));
   }
 }

@@ -341,22 +341,7 @@ public final class LaunchBench {
             HttpResponse.BodyHandlers.ofString());
     check(t, 201);
     if (session == null) {
-      String login =
-          browser
-              .send(
-                  HttpRequest.newBuilder(URI.create(portal.url("/login"))).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher c = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
-      c.find();
-      browser.send(
-          HttpRequest.newBuilder(URI.create(portal.url("/login")))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "_csrf=" + c.group(1) + "&username=" + user + "&password=bench-password-1"))
-              .build(),
-          HttpResponse.BodyHandlers.discarding());
+      // Sign-up signed this client in: its cookie is the session that opens servers.
       session = browser;
     }
     return field(t.body(), "token");

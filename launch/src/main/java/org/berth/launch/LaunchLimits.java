@@ -32,11 +32,19 @@ public record LaunchLimits(
     }
     if (r.idleTimeout().compareTo(maxIdleTimeout) > 0) {
       throw new LaunchException.LimitExceeded(
-          "Idle timeout " + r.idleTimeout() + " is over the limit of " + maxIdleTimeout + ".");
+          "Idle timeout "
+              + ServerSpec.words(r.idleTimeout())
+              + " is over the limit of "
+              + ServerSpec.words(maxIdleTimeout)
+              + ".");
     }
     if (r.maxAge().compareTo(maxAge) > 0) {
       throw new LaunchException.LimitExceeded(
-          "Maximum age " + r.maxAge() + " is over the limit of " + maxAge + ".");
+          "Maximum age "
+              + ServerSpec.words(r.maxAge())
+              + " is over the limit of "
+              + ServerSpec.words(maxAge)
+              + ".");
     }
     return r;
   }

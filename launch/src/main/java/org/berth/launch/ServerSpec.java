@@ -48,6 +48,21 @@ public record ServerSpec(
   }
 
   /**
+   * The settings a launch request carries, so that a refusal can say which one is wrong (a form
+   * shows it next to its field).
+   */
+  public enum Setting {
+    NAME,
+    REPOSITORY,
+    REF,
+    IMAGE,
+    MEMORY,
+    CPUS,
+    IDLE_TIMEOUT,
+    PATH
+  }
+
+  /**
    * A launch as a client asks for it. Every field may be null: resources take the configured
    * defaults, the image the configured default; {@code repo} and {@code ref} ask for an image built
    * from a repository.

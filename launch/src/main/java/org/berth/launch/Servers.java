@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,22 @@ public final class Servers {
   public void precheck(String rawName, ServerSpec.Request request) {
     new ServerName(rawName);
     resolver.precheck(request);
+  }
+
+  /**
+   * Every setting of a launch that {@link #precheck} would refuse, with the refusal's message in
+   * users' words, so that all of them can be shown at once; empty when the launch may go on to be
+   * built and started.
+   */
+  public Map<ServerSpec.Setting, String> problems(String rawName, ServerSpec.Request request) {
+    Map<ServerSpec.Setting, String> problems = new EnumMap<>(ServerSpec.Setting.class);
+    try {
+      new ServerName(rawName);
+    } catch (LaunchException e) {
+      problems.put(ServerSpec.Setting.NAME, e.getMessage());
+    }
+    problems.putAll(resolver.problems(request));
+    return problems;
   }
 
   /**

@@ -1,5 +1,8 @@
 package org.berth.launch;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * Turns what a client asked for into a complete, checked {@link ServerSpec}: defaults applied,
  * resources checked against the limits, the path to open checked, and the image found (built from
@@ -19,6 +22,49 @@ final class SpecResolver {
   void precheck(ServerSpec.Request request) {
     resources(request);
     openPath(request.path());
+  }
+
+  /**
+   * Every setting of {@code request} that {@link #precheck} would refuse, each checked on its own
+   * (the others at their defaults), with the refusal's message; empty when none is.
+   */
+  Map<ServerSpec.Setting, String> problems(ServerSpec.Request request) {
+    Map<ServerSpec.Setting, String> problems = new EnumMap<>(ServerSpec.Setting.class);
+    check(
+        problems,
+        ServerSpec.Setting.MEMORY,
+        () ->
+            resources(
+                new ServerSpec.Request(
+                    null, null, null, request.memory(), null, null, null, null)));
+    check(
+        problems,
+        ServerSpec.Setting.CPUS,
+        () ->
+            resources(
+                new ServerSpec.Request(null, null, null, null, request.cpus(), null, null, null)));
+    check(
+        problems,
+        ServerSpec.Setting.IDLE_TIMEOUT,
+        () ->
+            resources(
+                new ServerSpec.Request(
+                    null, null, null, null, null, request.idleTimeout(), null, null)));
+    check(problems, ServerSpec.Setting.PATH, () -> openPath(request.path()));
+    if (problems.isEmpty()) {
+      // Each fits alone; together they must too.
+      check(problems, ServerSpec.Setting.MEMORY, () -> resources(request));
+    }
+    return problems;
+  }
+
+  private static void check(
+      Map<ServerSpec.Setting, String> problems, ServerSpec.Setting setting, Runnable check) {
+    try {
+      check.run();
+    } catch (LaunchException e) {
+      problems.putIfAbsent(setting, e.getMessage());
+    }
   }
 
   ServerSpec resolve(ServerSpec.Request request, UserName requester) {

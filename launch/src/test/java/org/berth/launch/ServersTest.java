@@ -346,6 +346,36 @@ class ServersTest {
   }
 
   @Test
+  void problemsNameEverySettingARequestGetsWrongAtOnce() {
+    Map<ServerSpec.Setting, String> problems =
+        servers.problems(
+            "Bad Name",
+            new ServerSpec.Request(null, null, null, "lots", 99.0, "2x", "../up", null));
+
+    assertEquals(
+        Set.of(
+            ServerSpec.Setting.NAME,
+            ServerSpec.Setting.MEMORY,
+            ServerSpec.Setting.CPUS,
+            ServerSpec.Setting.IDLE_TIMEOUT,
+            ServerSpec.Setting.PATH),
+        problems.keySet());
+    assertTrue(problems.get(ServerSpec.Setting.MEMORY).contains("512M"), problems.toString());
+    assertTrue(problems.get(ServerSpec.Setting.CPUS).contains("limit of 2"), problems.toString());
+    assertTrue(problems.get(ServerSpec.Setting.IDLE_TIMEOUT).contains("30m"), problems.toString());
+    assertTrue(servers.problems("lab", request()).isEmpty());
+    assertTrue(store.listAll().isEmpty());
+  }
+
+  @Test
+  void limitsAreNamedInTheWordsPeopleWriteDurationsIn() {
+    Map<ServerSpec.Setting, String> problems = servers.problems("lab", idle("2d"));
+
+    assertEquals(
+        "Idle timeout 2d is over the limit of 1d.", problems.get(ServerSpec.Setting.IDLE_TIMEOUT));
+  }
+
+  @Test
   void startSlotsMakeACrowdOfLaunchesWaitTheirTurnAndAllBecomeReady() throws Exception {
     CountDownLatch hold = new CountDownLatch(1);
     launcher.holdStarts = hold;

@@ -72,16 +72,22 @@ public final class SourceValidator {
     String url = spec.repoUrl();
     String ref = spec.ref();
     if (url.startsWith("-")) {
-      throw new SourceRefusedException("repository URL looks like an option: " + url);
+      throw new SourceRefusedException(
+          "The repository address cannot start with '-'. Give its URL, like"
+              + " https://example.org/you/project.git.");
     }
     if (ref.startsWith("-")) {
-      throw new SourceRefusedException("ref looks like an option: " + ref);
+      throw new SourceRefusedException(
+          "The ref cannot start with '-'. Give a branch, a tag or a commit.");
     }
     if (!REF.matcher(ref).matches() || ref.contains("..")) {
-      throw new SourceRefusedException("ref has characters git does not allow: " + ref);
+      throw new SourceRefusedException(
+          "The ref '" + ref + "' has characters git does not allow in branch or tag names.");
     }
     if (url.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
-      throw new SourceRefusedException("repository URL contains spaces or control characters");
+      throw new SourceRefusedException(
+          "The repository address has spaces or control characters in it. Check it for typing"
+              + " mistakes.");
     }
     String host = host(url);
     checkHost(host, url);
@@ -90,7 +96,10 @@ public final class SourceValidator {
 
   static String host(String url) {
     if (url.contains("::") && !url.contains("://")) {
-      throw new SourceRefusedException("transport helpers (like ext::) are not allowed: " + url);
+      throw new SourceRefusedException(
+          "Berth cannot fetch from "
+              + url
+              + ": git transport helpers (like ext::) are not allowed. Give an https:// address.");
     }
     if (!url.contains("://")) {
       Matcher scp = SCP.matcher(url);
@@ -98,25 +107,38 @@ public final class SourceValidator {
         return scp.group(1).replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT);
       }
       throw new SourceRefusedException(
-          "not a git URL (use https://, http://, git:// or ssh://): " + url);
+          "Berth cannot fetch from '"
+              + url
+              + "': it is not a git address. Write it as https://host/owner/project.git, or as"
+              + " gh/owner/repo/ref.");
     }
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new SourceRefusedException("not a valid URL: " + url);
+      throw new SourceRefusedException(
+          "'" + url + "' is not a valid address. Check it for typing mistakes.");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
       throw new SourceRefusedException(
-          "scheme '" + scheme + "' is not allowed (allowed: https, http, git, ssh): " + url);
+          "Berth cannot fetch from "
+              + url
+              + ": addresses starting with '"
+              + scheme
+              + ":' are not allowed. Use https://, http://, git:// or ssh://.");
     }
     if (uri.getHost() == null || uri.getHost().isBlank()) {
-      throw new SourceRefusedException("URL has no host: " + url);
+      throw new SourceRefusedException(
+          "The address " + url + " names no host. Write it as https://host/owner/project.git.");
     }
     if (scheme.startsWith("http") && uri.getUserInfo() != null) {
       throw new SourceRefusedException(
-          "credentials in the URL are not allowed: " + scheme + "://" + uri.getHost());
+          "Berth does not take a user name or password inside the address ("
+              + scheme
+              + "://"
+              + uri.getHost()
+              + "). Remove them from the address.");
     }
     return uri.getHost().replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT);
   }
@@ -131,7 +153,8 @@ public final class SourceValidator {
    */
   InetAddress[] checkedAddresses(String host, String url) {
     if (host.startsWith("-")) {
-      throw new SourceRefusedException("host looks like an option: " + host);
+      throw new SourceRefusedException(
+          "Berth cannot fetch from " + host + ": a host name cannot start with '-'.");
     }
     Verdict verdict = verdict(host);
     if (verdict.unresolvable()) {

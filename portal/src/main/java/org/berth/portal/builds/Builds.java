@@ -145,6 +145,31 @@ public class Builds {
         .orElseThrow(() -> new NoSuchBuildException(id));
   }
 
+  /**
+   * The recorded build that made the image of {@code repo} (as a launch gives it, a URL or a
+   * Binder-style spec) at {@code commit}: the build a server from it runs. Empty when none is
+   * recorded (a server launched from an image, or built before builds were kept).
+   */
+  public java.util.Optional<String> builtFrom(String repo, String ref, String commit) {
+    if (repo == null || repo.isBlank() || commit == null || commit.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      String url = SourceSpec.parse(repo, ref).repoUrl();
+      java.util.List<BuildRecord> records = store.get().forCommit(url, commit);
+      // The build that made the image (its log says how) before a later request that found it.
+      return first(records, BuildRecord.Outcome.BUILT)
+          .or(() -> first(records, BuildRecord.Outcome.CACHE_HIT));
+    } catch (BuildException e) {
+      return java.util.Optional.empty(); // not a source the builder would take: no build of it
+    }
+  }
+
+  private static java.util.Optional<String> first(
+      java.util.List<BuildRecord> records, BuildRecord.Outcome outcome) {
+    return records.stream().filter(r -> r.outcome() == outcome).map(BuildRecord::id).findFirst();
+  }
+
   /** The build's log lines so far (all of them once it has ended). */
   public java.util.List<String> log(String id) {
     java.util.Optional<BuildHandle> running = find(id);

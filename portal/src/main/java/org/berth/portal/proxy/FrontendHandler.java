@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.berth.launch.Route;
 import org.berth.portal.auth.TokenService;
+import org.berth.portal.proxy.ProxyPages.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,20 +46,19 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-  private static final String NOT_HERE =
-      "There is no server here, or you may not open it. Open your servers from Berth.";
-
   private final OriginAccess access;
   private final ServerDirectory directory;
+  private final ProxyPages pages;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
   private String backendServerId;
   private boolean waiting;
   private boolean tunnel;
 
-  FrontendHandler(OriginAccess access, ServerDirectory directory) {
+  FrontendHandler(OriginAccess access, ServerDirectory directory, ProxyPages pages) {
     this.access = access;
     this.directory = directory;
+    this.pages = pages;
   }
 
   @Override
@@ -93,7 +93,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     hold(ctx);
     Optional<String> serverId = access.serverIdOf(request.headers().get(HttpHeaderNames.HOST));
     if (serverId.isEmpty()) {
-      refuse(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_HERE);
+      refuse(ctx, request, Refusal.NOT_HERE);
       return;
     }
     String id = serverId.get();
@@ -127,19 +127,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       Throwable error) {
     if (error != null) {
       LOG.warn("Could not check access to server {}", serverId, error);
-      refuse(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Berth could not check access.");
+      refuse(ctx, request, Refusal.CHECK_FAILED);
       return;
     }
     Optional<Route> route = directory.find(serverId);
     if (user.isEmpty() || route.isEmpty() || !route.get().owner().value().equals(user.get())) {
-      // A browser learns nothing about which servers exist; a script with a valid token is told
-      // plainly that it may not.
-      boolean forbidden = byToken && user.isPresent();
-      refuse(
-          ctx,
-          request,
-          forbidden ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.NOT_FOUND,
-          forbidden ? "Your token does not give access to this server." : NOT_HERE);
+      refuse(ctx, request, refusal(byToken, user.isPresent(), route.isPresent()));
       return;
     }
     forward(ctx, request, route.get());
@@ -181,11 +174,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 send(ctx, request);
               } else {
                 LOG.info("Server {} is not answering: {}", route, f.cause().toString());
-                refuse(
-                    ctx,
-                    request,
-                    HttpResponseStatus.BAD_GATEWAY,
-                    "The server is not answering. It may be starting or stopped.");
+                refuse(ctx, request, Refusal.NOT_ANSWERING);
               }
             });
   }
@@ -204,11 +193,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     Optional<String> cookie =
         codes.size() == 1 ? access.redeem(serverId, codes.get(0)) : Optional.empty();
     if (cookie.isEmpty()) {
-      refuse(
-          ctx,
-          request,
-          HttpResponseStatus.FORBIDDEN,
-          "This sign-in link has been used or has expired. Open the server again from Berth.");
+      refuse(ctx, request, Refusal.LINK_USED);
       return;
     }
     List<String> next = uri.parameters().getOrDefault("next", List.of("/"));
@@ -277,12 +262,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     resume(ctx);
   }
 
-  private void refuse(
-      ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String message) {
+  /**
+   * Why a request that may not through is refused. A browser learns nothing about which servers
+   * exist, except that the one its own origin cookie was issued for is not running; a script with a
+   * valid token is told plainly that it may not.
+   */
+  private static Refusal refusal(boolean byToken, boolean knownUser, boolean running) {
+    if (byToken && knownUser) {
+      return running ? Refusal.TOKEN_NOT_ALLOWED : Refusal.NOT_HERE;
+    }
+    return knownUser && !running ? Refusal.NOT_RUNNING : Refusal.NOT_HERE;
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpRequest request, Refusal refusal) {
+    FullHttpResponse response = pages.answer(request, refusal);
     ReferenceCountUtil.release(request);
     held.forEach(ReferenceCountUtil::release);
     held.clear();
-    ProxyHandlers.refuse(ctx.channel(), status, message);
+    ProxyHandlers.refuse(ctx.channel(), response);
   }
 
   /** Berth's own credentials are for Berth: the server never sees them. */

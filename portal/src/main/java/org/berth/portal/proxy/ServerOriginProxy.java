@@ -33,7 +33,8 @@ public class ServerOriginProxy {
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel channel;
 
-  ServerOriginProxy(ProxyConfiguration config, OriginAccess access, ServerDirectory directory)
+  ServerOriginProxy(
+      ProxyConfiguration config, OriginAccess access, ServerDirectory directory, ProxyPages pages)
       throws InterruptedException {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -47,7 +48,7 @@ public class ServerOriginProxy {
                     ch.pipeline()
                         .addLast(ProxyHandlers.SERVER_CODEC, new HttpServerCodec())
                         .addLast(ProxyHandlers.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                        .addLast(new FrontendHandler(access, directory));
+                        .addLast(new FrontendHandler(access, directory, pages));
                   }
                 });
     this.channel =

@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -22,6 +23,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.berth.portal.account.AccountException;
+import org.berth.portal.account.Preferences;
+import org.berth.portal.account.UserPreferences;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.NewToken;
@@ -39,19 +42,26 @@ class AccountController {
 
   private final TokenService tokens;
   private final Csrf csrf;
+  private final Preferences preferences;
 
   /** Tokens just created, by the creating session's CSRF token (unique per session). */
   private final Map<String, NewToken> justCreated = new ConcurrentHashMap<>();
 
-  AccountController(TokenService tokens, Csrf csrf) {
+  AccountController(TokenService tokens, Csrf csrf, Preferences preferences) {
     this.tokens = tokens;
     this.csrf = csrf;
+    this.preferences = preferences;
   }
 
   @Get(produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> page(Authentication authentication) {
+  MutableHttpResponse<?> page(
+      Authentication authentication,
+      @io.micronaut.core.annotation.Nullable @QueryValue String saved) {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
+    if (saved != null) {
+      model.put("notice", "Preferences saved.");
+    }
     // Shown on the one page view that follows its creation, never again.
     NewToken created = justCreated.remove(user.csrfToken());
     if (created != null && created.createdAt().isAfter(Instant.now().minus(FLASH_TTL))) {
@@ -60,7 +70,10 @@ class AccountController {
     return render(HttpStatus.OK, user, model);
   }
 
-  @Post(value = "/tokens", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/tokens",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> create(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
     CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
@@ -75,7 +88,26 @@ class AccountController {
     }
   }
 
-  @Post(value = "/tokens/{id}/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  /**
+   * Saves the user's preferences. The launching page sends its switch here too (by script), and its
+   * form says to come back there with {@code back}.
+   */
+  @Post(
+      value = "/preferences",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> savePreferences(
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+    preferences.save(new UserPreferences(user.id(), "true".equals(form.get("openWhenReady"))));
+    String back = form.get("back");
+    return Pages.redirect(back == null ? "/account?saved=1" : Pages.returnTo(back));
+  }
+
+  @Post(
+      value = "/tokens/{id}/revoke",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> revoke(
       HttpRequest<?> request,
       Authentication authentication,
@@ -106,6 +138,7 @@ class AccountController {
   private MutableHttpResponse<?> render(
       HttpStatus status, CurrentUser user, Map<String, Object> model) {
     model.put("tokens", tokens.list(user.id()).stream().map(TokenRow::of).toList());
+    model.put("preferences", preferences.of(user.id()));
     return Pages.page(status, "account", model);
   }
 }

@@ -58,21 +58,25 @@ class AuthController {
   @Get(value = "/login", produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> loginPage(
       HttpRequest<?> request,
-      @Nullable @QueryValue String registered,
+      @Nullable @QueryValue String next,
       @Nullable @QueryValue String signedout) {
     if (sessions.find(request).isPresent()) {
-      return Pages.redirect("/");
+      return Pages.redirect(Pages.returnTo(next));
     }
     Map<String, Object> model = Pages.model(null);
-    if (registered != null) {
-      model.put("notice", "Account created. Sign in with your new user name and password.");
-    } else if (signedout != null) {
+    if (signedout != null) {
       model.put("notice", "You are signed out.");
+    } else if (next != null && !Pages.returnTo(next).equals("/")) {
+      model.put("notice", "Sign in to open that page.");
     }
+    model.put("returnTo", Pages.returnTo(next));
     return anonymousForm(request, HttpStatus.OK, "login", model);
   }
 
-  @Post(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/login",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> login(HttpRequest<?> request, @Body Map<String, String> form) {
     if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
@@ -82,14 +86,16 @@ class AuthController {
       Map<String, Object> model = Pages.model(null);
       model.put("error", "Wrong user name or password.");
       model.put("username", form.get("username"));
+      model.put("returnTo", Pages.returnTo(form.get("next")));
       return anonymousForm(request, HttpStatus.UNAUTHORIZED, "login", model);
     }
-    return Pages.redirect("/").cookie(sessions.start(user.get()));
+    return Pages.redirect(Pages.returnTo(form.get("next"))).cookie(sessions.start(user.get()));
   }
 
   @Get(value = "/signup", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> signupPage(HttpRequest<?> request) {
+  MutableHttpResponse<?> signupPage(HttpRequest<?> request, @Nullable @QueryValue String next) {
     Map<String, Object> model = Pages.model(null);
+    model.put("returnTo", Pages.returnTo(next));
     if (!config.isSignupEnabled()) {
       return Pages.error(
           HttpStatus.NOT_FOUND,
@@ -99,18 +105,23 @@ class AuthController {
     return anonymousForm(request, HttpStatus.OK, "signup", model);
   }
 
-  @Post(value = "/signup", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/signup",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> signup(HttpRequest<?> request, @Body Map<String, String> form) {
     if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
     }
     try {
-      accounts.signUp(form.get("username"), form.get("password"));
-      return Pages.redirect("/login?registered=1");
+      // A new account is signed in at once: nobody should have to type it all again.
+      UserAccount created = accounts.signUp(form.get("username"), form.get("password"));
+      return Pages.redirect(Pages.returnTo(form.get("next"))).cookie(sessions.start(created));
     } catch (AccountException e) {
       Map<String, Object> model = Pages.model(null);
       model.put("error", e.getMessage());
       model.put("username", form.get("username"));
+      model.put("returnTo", Pages.returnTo(form.get("next")));
       HttpStatus status =
           e instanceof UserNameTakenException ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
       return anonymousForm(request, status, "signup", model);
@@ -118,7 +129,10 @@ class AuthController {
   }
 
   @Secured(SecurityRule.IS_AUTHENTICATED)
-  @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/logout",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> logout(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
     CurrentUser user = CurrentUser.of(authentication);

@@ -47,7 +47,10 @@ class BuildPagesController {
         HttpStatus.OK, CurrentUser.of(authentication), builds.view(id), builds.log(id), null);
   }
 
-  @Post(value = "/builds/{id}/cancel", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/builds/{id}/cancel",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> cancel(
       HttpRequest<?> request,
       Authentication authentication,
@@ -72,8 +75,11 @@ class BuildPagesController {
     model.put("log", String.join("\n", log));
     model.put("running", "running".equals(build.status()) || "queued".equals(build.status()));
     if (launchForm != null) {
+      model.put("backToForm", LaunchForm.query(launchForm));
       Map<String, String> form = new java.util.LinkedHashMap<>(launchForm);
       form.remove("_csrf");
+      // The launch runs the commit that was built; the form keeps the ref the user asked for.
+      form.putIfAbsent("askedRef", launchForm.getOrDefault("ref", ""));
       form.put("ref", build.commit());
       form.put("built", build.id());
       model.put("launchForm", form);

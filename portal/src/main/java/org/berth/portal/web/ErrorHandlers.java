@@ -51,6 +51,12 @@ final class ErrorHandlers {
   @Requires(classes = {AuthorizationException.class, ExceptionHandler.class})
   static class Authorization implements ExceptionHandler<AuthorizationException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Authorization(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
       boolean anonymous = !exception.isForbidden();
@@ -62,8 +68,8 @@ final class ErrorHandlers {
             : ApiError.of(HttpStatus.FORBIDDEN, "You may not do this.");
       }
       return anonymous
-          ? Pages.redirect("/login")
-          : Pages.error(HttpStatus.FORBIDDEN, "You may not open this page.", null);
+          ? Pages.redirect(Pages.signInFor(request))
+          : page.of(request, HttpStatus.FORBIDDEN, "You may not open this page.");
     }
   }
 
@@ -71,11 +77,17 @@ final class ErrorHandlers {
   @Singleton
   static class Csrf implements ExceptionHandler<CsrfRejectedException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Csrf(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, CsrfRejectedException exception) {
       return Pages.isApi(request)
           ? ApiError.of(HttpStatus.FORBIDDEN, exception.getMessage())
-          : Pages.error(HttpStatus.FORBIDDEN, exception.getMessage(), null);
+          : page.of(request, HttpStatus.FORBIDDEN, exception.getMessage());
     }
   }
 
@@ -83,6 +95,12 @@ final class ErrorHandlers {
   @Produces
   @Singleton
   static class Launch implements ExceptionHandler<LaunchException, HttpResponse<?>> {
+
+    private final ErrorPage page;
+
+    Launch(ErrorPage page) {
+      this.page = page;
+    }
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, LaunchException exception) {
@@ -98,7 +116,7 @@ final class ErrorHandlers {
         response =
             Pages.isApi(request)
                 ? ApiError.of(status, exception.getMessage()).toMutableResponse()
-                : Pages.error(status, exception.getMessage(), null);
+                : page.of(request, status, exception.getMessage());
       }
       if (exception instanceof LaunchException.AtCapacity busy) {
         response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
@@ -137,12 +155,18 @@ final class ErrorHandlers {
   @Singleton
   static class Build implements ExceptionHandler<BuildException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Build(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, BuildException exception) {
       HttpStatus status = statusOf(exception);
       return Pages.isApi(request)
           ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+          : page.of(request, status, exception.getMessage());
     }
 
     static HttpStatus statusOf(BuildException e) {
@@ -167,11 +191,17 @@ final class ErrorHandlers {
   @Singleton
   static class NoSuchBuild implements ExceptionHandler<NoSuchBuildException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    NoSuchBuild(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, NoSuchBuildException exception) {
       return Pages.isApi(request)
           ? ApiError.of(HttpStatus.NOT_FOUND, exception.getMessage())
-          : Pages.error(HttpStatus.NOT_FOUND, exception.getMessage(), null);
+          : page.of(request, HttpStatus.NOT_FOUND, exception.getMessage());
     }
   }
 
@@ -183,6 +213,12 @@ final class ErrorHandlers {
   @Singleton
   static class Account implements ExceptionHandler<AccountException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Account(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, AccountException exception) {
       HttpStatus status =
@@ -191,7 +227,7 @@ final class ErrorHandlers {
               : HttpStatus.BAD_REQUEST;
       return Pages.isApi(request)
           ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+          : page.of(request, status, exception.getMessage());
     }
   }
 
@@ -201,12 +237,18 @@ final class ErrorHandlers {
   static class InvalidUserName
       implements ExceptionHandler<org.berth.launch.InvalidUserNameException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    InvalidUserName(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(
         HttpRequest request, org.berth.launch.InvalidUserNameException exception) {
       return Pages.isApi(request)
           ? ApiError.of(HttpStatus.BAD_REQUEST, exception.getMessage())
-          : Pages.error(HttpStatus.BAD_REQUEST, exception.getMessage(), null);
+          : page.of(request, HttpStatus.BAD_REQUEST, exception.getMessage());
     }
   }
 

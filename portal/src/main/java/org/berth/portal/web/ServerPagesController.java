@@ -1,5 +1,6 @@
 package org.berth.portal.web;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -9,26 +10,35 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
+import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
+import org.berth.launch.ServerState;
 import org.berth.launch.Servers;
+import org.berth.portal.account.Preferences;
 import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
+import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
 
-/** The launch form's target and the "my servers" page with its actions. */
+/**
+ * The launch form and its target, the launching page, "my servers", a server's own page, and the
+ * server actions (start, stop, delete after a confirmation). What each action does to a server is
+ * the servers domain's decision; these pages only ask and show.
+ */
 @Hidden
 @Controller
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -40,38 +50,56 @@ class ServerPagesController {
   private final Builds builds;
   private final Csrf csrf;
   private final Principals principals;
+  private final Preferences preferences;
 
   ServerPagesController(
-      Servers servers, ServerViews views, Builds builds, Csrf csrf, Principals principals) {
+      Servers servers,
+      ServerViews views,
+      Builds builds,
+      Csrf csrf,
+      Principals principals,
+      Preferences preferences) {
     this.principals = principals;
     this.servers = servers;
     this.views = views;
     this.builds = builds;
     this.csrf = csrf;
+    this.preferences = preferences;
   }
 
+  /** The launch form, filled in from the query (the way back from a failed launch, say). */
   @Get(value = "/", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> home(Authentication authentication) {
-    return homePage(HttpStatus.OK, CurrentUser.of(authentication), new HashMap<>(), null);
+  MutableHttpResponse<?> home(HttpRequest<?> request, Authentication authentication) {
+    Map<String, String> query = new LinkedHashMap<>();
+    request.getParameters().forEach((k, v) -> query.put(k, v.isEmpty() ? null : v.get(0)));
+    return homePage(
+        HttpStatus.OK, CurrentUser.of(authentication), LaunchForm.values(query), null, Map.of());
   }
 
-  @Post(value = "/launch", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Post(
+      value = "/launch",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> launch(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
     CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
-    ServerSpec.Request spec =
-        new ServerSpec.Request(
-            form.get("image"),
-            form.get("repo"),
-            form.get("ref"),
-            form.get("memory"),
-            cpus(form.get("cpus")),
-            form.get("idleTimeout"),
-            form.get("path"),
-            "true".equals(form.get("cullingDisabled")));
-    String name = form.getOrDefault("name", "");
+    Map<String, String> errors = new LinkedHashMap<>();
+    // After its build, a launch asks for the ref the user gave again (the builder finds the image
+    // it has just built), so that the server records that ref and the commit it resolved to.
+    ServerSpec.Request spec = LaunchForm.request(asked(form), errors);
+    LaunchForm.checkSource(form, errors);
+    String name = form.getOrDefault("name", "").strip();
+    servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
+    String notYet = LaunchForm.notYetBuilt(form);
+    if (!notYet.isEmpty() || !errors.isEmpty()) {
+      return homePage(
+          HttpStatus.BAD_REQUEST,
+          user,
+          form,
+          notYet.isEmpty() ? "Nothing was launched: check the fields marked below." : notYet,
+          errors);
+    }
     try {
-      servers.precheck(name, spec);
       String repo = form.get("repo");
       if (repo != null && !repo.isBlank() && form.get("built") == null) {
         // Build first, in view: the build page continues the launch when the image is there.
@@ -87,91 +115,220 @@ class ServerPagesController {
       }
       servers.launchInBackground(
           principals.of(user), name, spec, "true".equals(form.get("confirm")));
-      return Pages.redirect("/servers/" + name + "/launching");
+      return Pages.redirect("/servers/" + name + "/launching" + LaunchForm.query(asked(form)));
     } catch (LaunchException.SpecChanged e) {
-      Map<String, Object> model = Pages.model(user);
-      model.put("form", form);
-      model.put("changes", e.changes());
-      model.put("name", form.get("name"));
-      return Pages.page(HttpStatus.CONFLICT, "confirm", model);
+      return confirmPage(user, name, form, e);
     } catch (LaunchException e) {
-      return homePage(ErrorHandlers.Launch.statusOf(e), user, form, e.getMessage());
+      return refused(ErrorHandlers.Launch.statusOf(e), user, form, LaunchForm.fieldOf(e, form), e);
     } catch (BuildException e) {
-      return homePage(ErrorHandlers.Build.statusOf(e), user, form, e.getMessage());
+      return refused(ErrorHandlers.Build.statusOf(e), user, form, LaunchForm.fieldOf(e), e);
     }
   }
 
-  /** The launch in progress (or its outcome): phases live, then a link to open the server. */
+  /** The launch in progress (or its outcome): phases live, then into the server. */
   @Get(value = "/servers/{name}/launching", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> launching(Authentication authentication, @PathVariable String name) {
+  MutableHttpResponse<?> launching(
+      HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
     model.put("name", name);
+    ServerView server = null;
     try {
-      model.put("server", views.get(principals.of(user), name));
+      server = views.get(principals.of(user), name);
     } catch (LaunchException.ServerNotFound e) {
       if (!servers.hasLaunched(principals.of(user), name)) {
         throw e; // 404: neither a server nor a launch of that name
       }
       // A failed first launch leaves no server; its events still say why it failed.
-      model.put("server", null);
     }
+    model.put("server", server);
+    String state =
+        server == null
+            ? "Failed"
+            : switch (server.state()) {
+              case RUNNING -> "Ready";
+              case FAILED -> "Failed";
+              case STOPPED -> "Stopped";
+              case STARTING -> "Launching";
+            };
+    model.put("heading", state);
+    Map<String, String> asked = new LinkedHashMap<>();
+    request.getParameters().forEach((k, v) -> asked.put(k, v.isEmpty() ? null : v.get(0)));
+    Map<String, String> values = LaunchForm.values(asked);
+    if (values.isEmpty()) {
+      values = server == null ? Map.of("name", name) : LaunchForm.of(server);
+    }
+    model.put("backToForm", "/" + LaunchForm.query(values));
+    model.put("openWhenReady", preferences.of(user.id()).openWhenReady());
     return Pages.page(HttpStatus.OK, "launching", model);
   }
 
   @Get(value = "/servers", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> list(Authentication authentication) {
+  MutableHttpResponse<?> list(
+      Authentication authentication,
+      @Nullable @QueryValue String deleted,
+      @Nullable @QueryValue String data,
+      @Nullable @QueryValue String stopped) {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
-    model.put("servers", views.list(principals.of(user)));
+    model.put("servers", views.list(principals.of(user)).stream().map(ServerRow::of).toList());
+    if (deleted != null) {
+      model.put(
+          "notice",
+          "deleted".equals(data)
+              ? "Deleted " + deleted + " and its data."
+              : "Deleted "
+                  + deleted
+                  + ". Its files are kept in your home; a new server finds them.");
+    } else if (stopped != null) {
+      model.put("notice", "Stopped " + stopped + ". Its files are kept; Start runs it again.");
+    }
     return Pages.page(HttpStatus.OK, "servers", model);
   }
 
-  @Get("/servers/{name}/open")
-  MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
-    return Pages.redirect(views.openLink(principals.of(CurrentUser.of(authentication)), name));
+  /** One server: where it came from (with its build), its settings, and what can be done. */
+  @Get(value = "/servers/{name}", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> server(
+      Authentication authentication,
+      @PathVariable String name,
+      @Nullable @QueryValue String stopped) {
+    CurrentUser user = CurrentUser.of(authentication);
+    ServerView view = views.get(principals.of(user), checked(name));
+    Map<String, Object> model = Pages.model(user);
+    model.put(
+        "server",
+        ServerRow.of(view, builds.builtFrom(view.repo(), view.ref(), view.commit()).orElse(null)));
+    if (stopped != null) {
+      model.put("notice", "Stopped. Its files are kept; Start runs it again.");
+    }
+    return Pages.page(HttpStatus.OK, "server", model);
   }
 
-  @Post(value = "/servers/{name}/stop", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  @Get(value = "/servers/{name}/open", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
+    return Pages.redirect(
+        views.openLink(principals.of(CurrentUser.of(authentication)), checked(name)));
+  }
+
+  /** Starts a stopped or failed server again with its saved settings. */
+  @Post(
+      value = "/servers/{name}/start",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> start(
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable String name,
+      @Body Map<String, String> form) {
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+    servers.startInBackground(principals.of(user), checked(name));
+    return Pages.redirect("/servers/" + name + "/launching");
+  }
+
+  @Post(
+      value = "/servers/{name}/stop",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> stop(
       HttpRequest<?> request,
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.stop(principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))), name);
-    return Pages.redirect("/servers");
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+    servers.stop(principals.of(user), checked(name));
+    return Pages.redirect(
+        "server".equals(form.get("back"))
+            ? "/servers/" + name + "?stopped=1"
+            : "/servers?stopped=" + name);
   }
 
-  @Post(value = "/servers/{name}/delete", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+  /** Asks before deleting, naming what goes with the server. */
+  @Get(value = "/servers/{name}/delete", produces = MediaType.TEXT_HTML)
+  MutableHttpResponse<?> confirmDelete(Authentication authentication, @PathVariable String name) {
+    CurrentUser user = CurrentUser.of(authentication);
+    Map<String, Object> model = Pages.model(user);
+    model.put("server", ServerRow.of(views.get(principals.of(user), checked(name))));
+    return Pages.page(HttpStatus.OK, "delete", model);
+  }
+
+  /**
+   * Deletes the server; its data goes too unless the form says {@code deleteData=false} (the page
+   * offers no such choice yet: the home volume is the server's only data).
+   */
+  @Post(
+      value = "/servers/{name}/delete",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED,
+      produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> delete(
       HttpRequest<?> request,
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.delete(
-        principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))),
-        name,
-        "true".equals(form.get("deleteData")));
-    return Pages.redirect("/servers");
+    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+    boolean deleteData = "true".equals(form.get("deleteData"));
+    servers.delete(principals.of(user), checked(name), deleteData);
+    return Pages.redirect("/servers?deleted=" + name + (deleteData ? "&data=deleted" : ""));
+  }
+
+  private MutableHttpResponse<?> confirmPage(
+      CurrentUser user, String name, Map<String, String> form, LaunchException.SpecChanged e) {
+    Map<String, Object> model = Pages.model(user);
+    Map<String, String> resend = new LinkedHashMap<>(form);
+    resend.remove(Csrf.FIELD);
+    resend.remove("confirm");
+    model.put("form", resend);
+    model.put("changes", e.changes());
+    model.put("newContainer", e.newContainer());
+    model.put("name", name);
+    model.put(
+        "running",
+        servers.find(principals.of(user), name).map(s -> s.is(ServerState.RUNNING)).orElse(false));
+    return Pages.page(HttpStatus.CONFLICT, "confirm", model);
+  }
+
+  private MutableHttpResponse<?> refused(
+      HttpStatus status, CurrentUser user, Map<String, String> form, String field, Exception e) {
+    if (field == null) {
+      return homePage(status, user, form, e.getMessage(), Map.of());
+    }
+    return homePage(
+        status,
+        user,
+        form,
+        "Nothing was launched: check the fields marked below.",
+        Map.of(field, e.getMessage()));
   }
 
   private MutableHttpResponse<?> homePage(
-      HttpStatus status, CurrentUser user, Map<String, String> form, String error) {
+      HttpStatus status,
+      CurrentUser user,
+      Map<String, String> form,
+      String error,
+      Map<String, String> errors) {
     Map<String, Object> model = Pages.model(user);
-    model.put("form", form);
+    model.put("form", LaunchForm.values(form));
     model.put("error", error);
+    model.put("errors", errors);
     model.put("defaultImage", servers.settings().defaultImage());
+    String image = form.get("image");
+    model.put("advancedOpen", errors.containsKey("image") || (image != null && !image.isBlank()));
     return Pages.page(status, "home", model);
   }
 
-  private static Double cpus(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
+  /**
+   * The form as the user filled it in: a launch continued from its build page carries the built
+   * commit as its ref, and the ref the user asked for in {@code askedRef}.
+   */
+  private static Map<String, String> asked(Map<String, String> form) {
+    Map<String, String> asked = new LinkedHashMap<>(form);
+    if (form.get("askedRef") != null) {
+      asked.put("ref", form.get("askedRef"));
     }
-    try {
-      return Double.parseDouble(text.strip());
-    } catch (NumberFormatException e) {
-      throw new LaunchException.LimitExceeded("CPUs '" + text + "' is not a number.");
-    }
+    return asked;
+  }
+
+  /** The name from a URL, checked before it goes anywhere (a 400 page says what is wrong). */
+  private static String checked(String name) {
+    return new ServerName(name).value();
   }
 }

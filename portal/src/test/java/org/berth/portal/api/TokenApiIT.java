@@ -167,7 +167,7 @@ class TokenApiIT implements TestPropertyProvider {
 
     String again = browser.get("/account").body();
     assertFalse(again.contains(token), "the token must be shown only once");
-    assertTrue(again.contains("<td class=\"token-name\">laptop</td>"));
+    assertTrue(again.contains("<td class=\"token-name\" data-label=\"Name\">laptop</td>"));
 
     Matcher revoke = Pattern.compile("action=\"(/account/tokens/\\d+/revoke)\"").matcher(again);
     assertTrue(revoke.find());

@@ -222,6 +222,32 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     directory.close(gone);
   }
 
+  @Test
+  void theOwnerOfAStoppedServerGetsAPageSayingSoWithAWayBackToBerth() throws Exception {
+    String stopped = "n" + Long.toString(System.nanoTime(), 36);
+    directory.open(route(stopped, owner, backend.port(), SERVER_TOKEN));
+    String cookie = handoff(owner, stopped, "/");
+    directory.close(stopped);
+
+    HttpResponse<String> page = get(stopped, "/tree", cookie, null, "text/html,*/*;q=0.8");
+    assertEquals(503, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    assertTrue(page.body().contains("<title>Server not running · Berth</title>"), page.body());
+    assertTrue(page.body().contains("href=\"" + portal.getURL() + "/servers\""), page.body());
+    String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertTrue(policy.startsWith("default-src 'none'; style-src 'sha256-"), policy);
+    assertFalse(page.body().contains("<script"), "the page runs nothing on the server's origin");
+
+    HttpResponse<String> api = get(stopped, "/api/kernels", cookie, null, "application/json");
+    assertEquals(503, api.statusCode());
+    assertTrue(api.body().startsWith("{\"status\":503,\"error\":\"This server is not running"));
+
+    // Anyone else still learns nothing: no server here.
+    HttpResponse<String> stranger = get(stopped, "/tree", null, null, "text/html");
+    assertEquals(404, stranger.statusCode());
+    assertTrue(stranger.body().contains("No server here"), stranger.body());
+  }
+
   private String host(String id) {
     return id + ".localhost:" + proxy.port();
   }
@@ -251,6 +277,11 @@ class ServerOriginProxyIT implements TestPropertyProvider {
 
   private HttpResponse<String> get(String id, String path, String cookie, String authorization)
       throws Exception {
+    return get(id, path, cookie, authorization, null);
+  }
+
+  private HttpResponse<String> get(
+      String id, String path, String cookie, String authorization, String accept) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + path))
             .header("Host", host(id));
@@ -259,6 +290,9 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     }
     if (authorization != null) {
       b.header("Authorization", authorization);
+    }
+    if (accept != null) {
+      b.header("Accept", accept);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

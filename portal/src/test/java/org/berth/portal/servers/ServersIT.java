@@ -261,7 +261,9 @@ class ServersIT implements TestPropertyProvider {
         browser.submit("/", "/launch", Map.of("name", "page-lab", "memory", "256M"));
     assertEquals(303, launched.statusCode(), launched.body());
     assertEquals(
-        "/servers/page-lab/launching", launched.headers().firstValue("Location").orElseThrow());
+        "/servers/page-lab/launching?name=page-lab&memory=256M",
+        launched.headers().firstValue("Location").orElseThrow(),
+        "the launching page keeps the form's values for the way back");
     String events = browser.get("/api/v1/servers/page-lab/events").body();
     assertTrue(
         events.indexOf("event: allocating") < events.indexOf("event: waiting_for_server")

@@ -18,9 +18,15 @@ public final class Accounts {
     return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
   }
 
+  /**
+   * Creates the account in a browser of its own (sign-up signs that one in), so that {@code
+   * browser} stays as it was.
+   */
   public static void signUp(Browserless browser, String name) {
     HttpResponse<String> r =
-        browser.submit("/signup", "/signup", Map.of("username", name, "password", PASSWORD));
+        browser
+            .another()
+            .submit("/signup", "/signup", Map.of("username", name, "password", PASSWORD));
     assertEquals(303, r.statusCode(), r.body());
   }
 

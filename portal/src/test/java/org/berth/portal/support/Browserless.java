@@ -35,6 +35,11 @@ public final class Browserless {
     this.http = HttpClient.newBuilder().cookieHandler(cookies).build();
   }
 
+  /** Another browser on the same Berth, with no cookies. */
+  public Browserless another() {
+    return new Browserless(base);
+  }
+
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }

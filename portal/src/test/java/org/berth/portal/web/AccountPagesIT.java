@@ -40,38 +40,91 @@ class AccountPagesIT implements TestPropertyProvider {
   }
 
   @Test
-  void signUpThenSignInShowsTheLaunchForm() {
+  void signUpSignsTheNewUserInAndShowsTheLaunchForm() {
     String name = Accounts.uniqueName("ada");
     HttpResponse<String> signup =
         browser.submit("/signup", "/signup", Map.of("username", name, "password", PASSWORD));
     assertEquals(303, signup.statusCode());
-    assertEquals("/login?registered=1", signup.headers().firstValue("Location").orElseThrow());
-    assertTrue(browser.get("/login?registered=1").body().contains("Account created"));
-
-    HttpResponse<String> login =
-        browser.submit("/login", "/login", Map.of("username", name, "password", PASSWORD));
-    assertEquals(303, login.statusCode());
-    assertEquals("/", login.headers().firstValue("Location").orElseThrow());
+    assertEquals("/", signup.headers().firstValue("Location").orElseThrow());
+    assertTrue(browser.cookie("berth_session").isPresent(), "signed in at once");
 
     HttpResponse<String> home = browser.get("/");
     assertEquals(200, home.statusCode());
     assertTrue(home.body().contains("id=\"launch-form\""));
     assertTrue(home.body().contains("<span id=\"current-user\">" + name + "</span>"));
     for (String field :
-        new String[] {
-          "repo",
-          "ref",
-          "name",
-          "mounts",
-          "collaborators",
-          "public",
-          "credentials",
-          "memory",
-          "cpus",
-          "idleTimeout",
-          "path"
-        }) {
+        new String[] {"repo", "ref", "name", "path", "memory", "cpus", "idleTimeout", "image"}) {
       assertTrue(home.body().contains("name=\"" + field + "\""), "launch form lacks " + field);
+    }
+    for (String notYet : new String[] {"mounts", "collaborators", "public", "credentials"}) {
+      assertFalse(
+          home.body().contains("name=\"" + notYet + "\""),
+          "a field of a feature not built yet is shown: " + notYet);
+    }
+    assertTrue(
+        home.body().indexOf("name=\"repo\"") < home.body().indexOf("name=\"image\""),
+        "repository first, the image under Advanced");
+  }
+
+  @Test
+  void aDeepLinkSurvivesSignInAndSignUp() {
+    HttpResponse<String> asked = browser.get("/account?saved=1");
+    assertEquals(303, asked.statusCode());
+    String login = asked.headers().firstValue("Location").orElseThrow();
+    assertEquals("/login?next=%2Faccount%3Fsaved%3D1", login);
+
+    String name = Accounts.uniqueName("deep");
+    Accounts.signUp(browser, name);
+    HttpResponse<String> in =
+        browser.submit(
+            login,
+            "/login",
+            Map.of("username", name, "password", PASSWORD, "next", "/account?saved=1"));
+    assertEquals("/account?saved=1", in.headers().firstValue("Location").orElseThrow());
+    assertTrue(
+        browser
+            .get(login)
+            .headers()
+            .firstValue("Location")
+            .orElseThrow()
+            .equals("/account?saved=1"),
+        "signed in, the sign-in link goes on to the page");
+
+    Browserless fresh = browser.another();
+    HttpResponse<String> up =
+        fresh.submit(
+            "/signup?next=%2Fservers",
+            "/signup",
+            Map.of(
+                "username",
+                Accounts.uniqueName("deeper"),
+                "password",
+                PASSWORD,
+                "next",
+                "/servers"));
+    assertEquals("/servers", up.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void signInNeverSendsTheBrowserOutOfBerth() {
+    String name = Accounts.uniqueName("stay");
+    Accounts.signUp(browser, name);
+    for (String next :
+        new String[] {
+          "//evil.example/x",
+          "https://evil.example/",
+          "/\\evil.example",
+          "javascript:alert(1)",
+          "/login",
+          "/ok\r\nSet-Cookie: x=y",
+          ""
+        }) {
+      Browserless b = browser.another();
+      HttpResponse<String> r =
+          b.submit(
+              "/login", "/login", Map.of("username", name, "password", PASSWORD, "next", next));
+      assertEquals(303, r.statusCode(), next);
+      assertEquals("/", r.headers().firstValue("Location").orElseThrow(), next);
     }
   }
 
@@ -181,11 +234,15 @@ class AccountPagesIT implements TestPropertyProvider {
   }
 
   @Test
-  void signedOutVisitorsAreSentToSignIn() {
-    for (String page : new String[] {"/", "/account", "/servers"}) {
+  void signedOutVisitorsAreSentToSignInAndBackAfterwards() {
+    assertEquals("/login", browser.get("/").headers().firstValue("Location").orElseThrow());
+    for (String page : new String[] {"/account", "/servers"}) {
       HttpResponse<String> r = browser.get(page);
       assertEquals(303, r.statusCode(), page);
-      assertEquals("/login", r.headers().firstValue("Location").orElseThrow(), page);
+      assertEquals(
+          "/login?next=%2F" + page.substring(1),
+          r.headers().firstValue("Location").orElseThrow(),
+          page);
     }
   }
 

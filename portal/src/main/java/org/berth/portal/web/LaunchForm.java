@@ -1,0 +1,203 @@
+package org.berth.portal.web;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.berth.builder.BuildException;
+import org.berth.builder.UnknownRefException;
+import org.berth.launch.LaunchException;
+import org.berth.launch.ServerSpec;
+import org.berth.portal.servers.ServerView;
+
+/**
+ * The launch form as the page names its fields: reading a posted form into a launch request,
+ * putting each refusal next to the field it is about, and carrying the values to another page and
+ * back (so that nothing the user typed is lost).
+ */
+final class LaunchForm {
+
+  /** The fields of a launch, in the form's order. */
+  static final List<String> FIELDS =
+      List.of(
+          "repo",
+          "ref",
+          "name",
+          "path",
+          "memory",
+          "cpus",
+          "idleTimeout",
+          "cullingDisabled",
+          "image");
+
+  /** Fields of features this Berth does not have yet, and how to name them. */
+  private static final Map<String, String> NOT_YET =
+      Map.of(
+          "mounts", "volumes",
+          "collaborators", "collaborators",
+          "public", "public access",
+          "credentials", "passing git credentials");
+
+  private LaunchForm() {}
+
+  /** The launch fields of a posted form or a query (others dropped: the CSRF token, say). */
+  static Map<String, String> values(Map<String, String> form) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String field : FIELDS) {
+      String value = form.get(field);
+      if (value != null && !value.isBlank()) {
+        values.put(field, value);
+      }
+    }
+    return values;
+  }
+
+  /** The form's values as a query string for the launch page ({@code ?repo=...}), or empty. */
+  static String query(Map<String, String> form) {
+    Map<String, String> values = values(form);
+    if (values.isEmpty()) {
+      return "";
+    }
+    return values.entrySet().stream()
+        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+        .collect(Collectors.joining("&", "?", ""));
+  }
+
+  /** The form that launches {@code server} exactly as it is saved. */
+  static Map<String, String> of(ServerView server) {
+    Map<String, String> form = new LinkedHashMap<>();
+    if (server.repo() != null) {
+      form.put("repo", server.repo());
+      form.put("ref", server.ref());
+    } else {
+      form.put("image", server.image());
+    }
+    form.put("name", server.name());
+    form.put("memory", (server.memoryBytes() >> 20) + "M");
+    form.put("cpus", ServerRow.number(server.cpus()));
+    form.put(
+        "idleTimeout", ServerSpec.words(java.time.Duration.ofSeconds(server.idleTimeoutSeconds())));
+    if (server.cullingDisabled()) {
+      form.put("cullingDisabled", "true");
+    }
+    return form;
+  }
+
+  /**
+   * The request a form asks for; a value that cannot even be read (CPUs that are not a number) goes
+   * into {@code errors} by field.
+   */
+  static ServerSpec.Request request(Map<String, String> form, Map<String, String> errors) {
+    return new ServerSpec.Request(
+        form.get("image"),
+        form.get("repo"),
+        form.get("ref"),
+        form.get("memory"),
+        cpus(form.get("cpus"), errors),
+        form.get("idleTimeout"),
+        form.get("path"),
+        "true".equals(form.get("cullingDisabled")));
+  }
+
+  /**
+   * What the form asks for that a launch would otherwise ignore: a repository and an image at once,
+   * a ref without a repository. Each goes into {@code errors} by field.
+   */
+  static void checkSource(Map<String, String> form, Map<String, String> errors) {
+    boolean repo = !blank(form.get("repo"));
+    if (repo && !blank(form.get("image"))) {
+      errors.put(
+          "image",
+          "Give a repository or an image, not both: Berth builds the repository's own image."
+              + " Clear this field to launch the repository.");
+    }
+    String ref = form.get("ref");
+    if (!repo && !blank(ref) && !ref.strip().equals("HEAD")) {
+      errors.put("ref", "A ref picks a version of a repository: give the repository too.");
+    }
+  }
+
+  /**
+   * Fields of features not built yet that carry a value (from an old form or a hand-made link),
+   * named in a sentence; empty when there are none. Such a launch is refused, never run without
+   * them.
+   */
+  static String notYetBuilt(Map<String, String> form) {
+    List<String> asked =
+        NOT_YET.entrySet().stream()
+            .filter(e -> !blank(form.get(e.getKey())) && !"false".equals(form.get(e.getKey())))
+            .map(Map.Entry::getValue)
+            .sorted()
+            .toList();
+    if (asked.isEmpty()) {
+      return "";
+    }
+    return "This Berth does not offer "
+        + String.join(" or ", asked)
+        + " yet, so nothing was launched. Launch without "
+        + (asked.size() == 1 ? "it" : "them")
+        + ".";
+  }
+
+  /** The form field a setting of the servers domain is entered in. */
+  static String field(ServerSpec.Setting setting) {
+    return switch (setting) {
+      case NAME -> "name";
+      case REPOSITORY -> "repo";
+      case REF -> "ref";
+      case IMAGE -> "image";
+      case MEMORY -> "memory";
+      case CPUS -> "cpus";
+      case IDLE_TIMEOUT -> "idleTimeout";
+      case PATH -> "path";
+    };
+  }
+
+  /** The field a launch refusal is about, or null when it is about the launch as a whole. */
+  static String fieldOf(LaunchException e, Map<String, String> form) {
+    if (e instanceof LaunchException.InvalidServerName) {
+      return "name";
+    }
+    if (e instanceof LaunchException.InvalidPath) {
+      return "path";
+    }
+    if ((e instanceof LaunchException.ImageNotAllowed || e instanceof LaunchException.ImageNotFound)
+        && !blank(form.get("image"))) {
+      return "image";
+    }
+    return null;
+  }
+
+  /** The field a build refusal is about, or null when the build failed for another reason. */
+  static String fieldOf(BuildException e) {
+    if (e instanceof UnknownRefException) {
+      return "ref";
+    }
+    return switch (e.failure()) {
+      case REFUSED, GIT, NETWORK -> "repo";
+      default -> null;
+    };
+  }
+
+  private static Double cpus(String text, Map<String, String> errors) {
+    if (blank(text)) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      errors.put("cpus", "CPUs '" + text + "' is not a number; write it like 1 or 0.5.");
+      return null;
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
