@@ -138,7 +138,7 @@ class SourceSpecTest {
             SourceRefusedException.class,
             () -> validator.validate(SourceSpec.of("http://127.0.0.1:9418/lab.git", "main")));
     assertTrue(e.getMessage().startsWith("Berth cannot fetch from 127.0.0.1: "), e.getMessage());
-    assertTrue(e.getMessage().contains("ask the administrator"), e.getMessage());
+    assertTrue(e.getMessage().contains("ask the admin"), e.getMessage());
     assertTrue(!e.getMessage().contains("berth.sources"), "settings are for the admin docs");
   }
 
