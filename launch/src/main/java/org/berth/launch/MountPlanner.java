@@ -34,4 +34,13 @@ public interface MountPlanner {
 
   /** A server that failed to come into being: remove what {@link #mountsFor} made for it alone. */
   void discarded(Server server);
+
+  /**
+   * What a visitor's temporary copy of {@code server} mounts: the server's own mounts (not its
+   * owner's home), every one read-only, with no side effect (nothing made, seeded or pulled). Empty
+   * when it has none.
+   */
+  default List<Mount> readOnlyMounts(Server server) {
+    return List.of();
+  }
 }

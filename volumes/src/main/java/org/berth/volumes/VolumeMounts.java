@@ -250,6 +250,43 @@ public final class VolumeMounts implements MountPlanner {
     return out;
   }
 
+  @Override
+  public List<Mount> readOnlyMounts(Server server) {
+    List<Mount> out = new ArrayList<>();
+    for (MountSpec m : server.spec().mounts()) {
+      if (m.target().equals(HOME_TARGET)) {
+        continue; // the owner's home is theirs alone
+      }
+      String reference = m.volume().contains("/") ? m.volume() : server.owner() + "/" + m.volume();
+      int slash = reference.indexOf('/');
+      java.util.Optional<Volume> v =
+          reference.substring(slash + 1).equals(Volume.HOME_NAME)
+              ? java.util.Optional.empty()
+              : volumes
+                  .store()
+                  .find(
+                      new UserName(reference.substring(0, slash)), reference.substring(slash + 1));
+      if (v.isEmpty()) {
+        continue;
+      }
+      String sub = "";
+      if (!m.subPath().isEmpty()) {
+        java.util.Optional<String> stored =
+            volumes
+                .store()
+                .resolvedPath(
+                    new VolumeStore.PathKey(
+                        v.get().id(), server.owner().value(), server.name().value(), m.target()));
+        if (stored.isEmpty()) {
+          continue; // never mounted by its owner: nothing to show
+        }
+        sub = stored.get();
+      }
+      out.add(new Mount(m.target(), v.get().source(), sub, true));
+    }
+    return out;
+  }
+
   /** The volume a mount names, if the owner may mount it that way. */
   private Volume volumeFor(Principal owner, MountSpec m) {
     Volume v;
