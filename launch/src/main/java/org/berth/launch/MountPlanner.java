@@ -43,4 +43,13 @@ public interface MountPlanner {
   default List<Mount> readOnlyMounts(Server server) {
     return List.of();
   }
+
+  /**
+   * In words, the data that deleting the server with its data would remove ("your home volume
+   * (/home/jovyan) and every file in it"); empty when nothing would go (a home other servers use is
+   * kept).
+   */
+  default List<String> dataOf(Server server) {
+    return List.of();
+  }
 }

@@ -151,6 +151,25 @@ public final class VolumeMounts implements MountPlanner {
   }
 
   @Override
+  public List<String> dataOf(Server server) {
+    if (volumes.backend().exists(legacyHome(server.serverId()))) {
+      return List.of("its own home folder (/home/jovyan) and every file in it");
+    }
+    if (server.spec().mounts().stream().anyMatch(m -> m.target().equals(HOME_TARGET))) {
+      return List.of();
+    }
+    return volumes
+        .store()
+        .find(server.owner(), Volume.HOME_NAME)
+        .filter(
+            home ->
+                volumes.usedBy(home).stream()
+                    .allMatch(ref -> ref.equals(server.owner() + "/" + server.name())))
+        .map(home -> List.of("your home folder (/home/jovyan) and every file in it"))
+        .orElse(List.of());
+  }
+
+  @Override
   public void discarded(Server server) {
     if (homesMadeBy.remove(server.serverId())) {
       // The personal home was made for this failed first launch only: nothing is in it yet.

@@ -22,6 +22,7 @@ import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.sharing.SharingException;
 import org.berth.volumes.VolumeException;
 
 /**
@@ -281,6 +282,34 @@ final class ErrorHandlers {
         return HttpStatus.SERVICE_UNAVAILABLE;
       }
       return HttpStatus.BAD_REQUEST;
+    }
+  }
+
+  /** Sharing failures: the status says what went wrong; a busy visit says when to come back. */
+  @Produces
+  @Singleton
+  static class Sharing implements ExceptionHandler<SharingException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, SharingException exception) {
+      HttpStatus status =
+          exception instanceof SharingException.NotFound
+              ? HttpStatus.NOT_FOUND
+              : exception instanceof SharingException.Gone
+                  ? HttpStatus.GONE
+                  : exception instanceof SharingException.Forbidden
+                      ? HttpStatus.FORBIDDEN
+                      : exception instanceof SharingException.Busy
+                          ? HttpStatus.TOO_MANY_REQUESTS
+                          : HttpStatus.BAD_REQUEST;
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : Pages.error(status, exception.getMessage(), null);
+      if (exception instanceof SharingException.Busy busy) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
+      }
+      return response;
     }
   }
 }

@@ -248,13 +248,11 @@ class ServerPagesController {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
     model.put("server", ServerRow.of(views.get(principals.of(user), checked(name))));
+    model.put("dataLost", servers.dataLostOnDelete(principals.of(user), name));
     return Pages.page(HttpStatus.OK, "delete", model);
   }
 
-  /**
-   * Deletes the server; its data goes too unless the form says {@code deleteData=false} (the page
-   * offers no such choice yet: the home volume is the server's only data).
-   */
+  /** Deletes the server; its data goes too only when the form says {@code deleteData=true}. */
   @Post(
       value = "/servers/{name}/delete",
       consumes = MediaType.APPLICATION_FORM_URLENCODED,
