@@ -150,8 +150,10 @@ class ServerActionsJourneyIT {
     Launches.submit(page, PORTAL, Map.of("name", "ahead", "memory", "256M"));
     assertTrue(page.url().startsWith(PORTAL.url("/servers/ahead/launching")), page.url());
     Launches.awaitInServer(page, user, "ahead");
+    // Jupyter's tree fills its list by script after some twenty static files: slow on a busy
+    // machine.
     assertThat(page.locator("#notebook_list"))
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(Launches.READY_MS));
 
     // With the preference off, the page says Ready and offers a clear Open button.
     page.navigate(PORTAL.url("/account"));
