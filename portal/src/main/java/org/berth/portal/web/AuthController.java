@@ -1,6 +1,7 @@
 package org.berth.portal.web;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -19,13 +20,17 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.portal.account.AccountException;
+import org.berth.portal.account.AccountPendingException;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.AccountsConfiguration;
+import org.berth.portal.account.SignInThrottledException;
 import org.berth.portal.account.UserAccount;
 import org.berth.portal.account.UserNameTakenException;
+import org.berth.portal.auth.ClientAddress;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.SessionService;
 import org.berth.portal.proxy.OriginAccess;
 
@@ -41,14 +46,17 @@ class AuthController {
   private final SessionService sessions;
   private final Csrf csrf;
   private final OriginAccess origins;
+  private final ClientAddress clientAddress;
 
   AuthController(
       AccountService accounts,
       AccountsConfiguration config,
       SessionService sessions,
       Csrf csrf,
-      OriginAccess origins) {
+      OriginAccess origins,
+      ClientAddress clientAddress) {
     this.origins = origins;
+    this.clientAddress = clientAddress;
     this.accounts = accounts;
     this.config = config;
     this.sessions = sessions;
@@ -59,16 +67,23 @@ class AuthController {
   MutableHttpResponse<?> loginPage(
       HttpRequest<?> request,
       @Nullable @QueryValue String registered,
-      @Nullable @QueryValue String signedout) {
+      @Nullable @QueryValue String pending,
+      @Nullable @QueryValue String signedout,
+      @Nullable @QueryValue String next) {
+    String back = LocalRedirect.path(next);
     if (sessions.find(request).isPresent()) {
-      return Pages.redirect("/");
+      return Pages.redirect(back);
     }
     Map<String, Object> model = Pages.model(null);
     if (registered != null) {
       model.put("notice", "Account created. Sign in with your new user name and password.");
+    } else if (pending != null) {
+      model.put(
+          "notice", "Account created. An administrator must approve it before you can sign in.");
     } else if (signedout != null) {
       model.put("notice", "You are signed out.");
     }
+    model.put("next", back.equals(LocalRedirect.HOME) ? null : back);
     return anonymousForm(request, HttpStatus.OK, "login", model);
   }
 
@@ -77,14 +92,38 @@ class AuthController {
     if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
     }
-    Optional<UserAccount> user = accounts.authenticate(form.get("username"), form.get("password"));
-    if (user.isEmpty()) {
-      Map<String, Object> model = Pages.model(null);
-      model.put("error", "Wrong user name or password.");
-      model.put("username", form.get("username"));
-      return anonymousForm(request, HttpStatus.UNAUTHORIZED, "login", model);
+    String back = LocalRedirect.path(form.get("next"));
+    Optional<UserAccount> user;
+    try {
+      user =
+          accounts.authenticate(
+              form.get("username"), form.get("password"), clientAddress.of(request));
+    } catch (SignInThrottledException | AccountPendingException e) {
+      MutableHttpResponse<?> refused =
+          loginError(request, ErrorHandlers.Account.statusOf(e), e.getMessage(), form, back);
+      if (e instanceof SignInThrottledException wait) {
+        refused.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.retryAfterSeconds()));
+      }
+      return refused;
     }
-    return Pages.redirect("/").cookie(sessions.start(user.get()));
+    if (user.isEmpty()) {
+      return loginError(
+          request, HttpStatus.UNAUTHORIZED, "Wrong user name or password.", form, back);
+    }
+    return Pages.redirect(back).cookie(sessions.start(user.get()));
+  }
+
+  private MutableHttpResponse<?> loginError(
+      HttpRequest<?> request,
+      HttpStatus status,
+      String message,
+      Map<String, String> form,
+      String back) {
+    Map<String, Object> model = Pages.model(null);
+    model.put("error", message);
+    model.put("username", form.get("username"));
+    model.put("next", back.equals(LocalRedirect.HOME) ? null : back);
+    return anonymousForm(request, status, "login", model);
   }
 
   @Get(value = "/signup", produces = MediaType.TEXT_HTML)
@@ -106,7 +145,8 @@ class AuthController {
     }
     try {
       accounts.signUp(form.get("username"), form.get("password"));
-      return Pages.redirect("/login?registered=1");
+      return Pages.redirect(
+          accounts.signUpNeedsApproval() ? "/login?pending=1" : "/login?registered=1");
     } catch (AccountException e) {
       Map<String, Object> model = Pages.model(null);
       model.put("error", e.getMessage());

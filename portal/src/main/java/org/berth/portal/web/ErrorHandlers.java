@@ -3,6 +3,7 @@ package org.berth.portal.web;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -13,15 +14,22 @@ import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.berth.builder.BuildException;
 import org.berth.builder.NoSuchBuildException;
 import org.berth.builder.NotYourBuildException;
+import org.berth.builder.TooManyBuildsException;
 import org.berth.builder.UnknownRefException;
 import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
+import org.berth.portal.account.AccountPendingException;
+import org.berth.portal.account.SignInThrottledException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.auth.LocalRedirect;
+import org.berth.portal.auth.TokenScopeRule;
 
 /**
  * Maps Berth's exceptions to HTTP in one place: JSON {@link ApiError} for {@code /api/}, pages for
@@ -53,16 +61,27 @@ final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
       boolean anonymous = !exception.isForbidden();
-      if (Pages.isApi(request)) {
+      String scope = TokenScopeRule.refusal(exception.getAuthentication());
+      if (Pages.isApi(request) || request.getPath().equals("/prometheus")) {
         return anonymous
             ? ApiError.of(HttpStatus.UNAUTHORIZED, "Sign in, or send a valid API token.")
                 .toMutableResponse()
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"berth\"")
-            : ApiError.of(HttpStatus.FORBIDDEN, "You may not do this.");
+            : ApiError.of(HttpStatus.FORBIDDEN, scope != null ? scope : "You may not do this.");
       }
       return anonymous
-          ? Pages.redirect("/login")
+          ? Pages.redirect(signInThenBackTo(request))
           : Pages.error(HttpStatus.FORBIDDEN, "You may not open this page.", null);
+    }
+
+    /** The sign-in page, with the page asked for to return to afterwards (GETs only). */
+    static String signInThenBackTo(HttpRequest<?> request) {
+      String query = request.getUri().getRawQuery();
+      String back = LocalRedirect.path(request.getPath() + (query == null ? "" : "?" + query));
+      if (request.getMethod() != HttpMethod.GET || back.equals(LocalRedirect.HOME)) {
+        return "/login";
+      }
+      return "/login?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
     }
   }
 
@@ -136,12 +155,20 @@ final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(HttpRequest request, BuildException exception) {
       HttpStatus status = statusOf(exception);
-      return Pages.isApi(request)
-          ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : Pages.error(status, exception.getMessage(), null);
+      if (exception instanceof TooManyBuildsException busy) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
+      }
+      return response;
     }
 
     static HttpStatus statusOf(BuildException e) {
+      if (e instanceof TooManyBuildsException) {
+        return HttpStatus.TOO_MANY_REQUESTS;
+      }
       if (e instanceof UnknownRefException) {
         return HttpStatus.NOT_FOUND;
       }
@@ -181,13 +208,28 @@ final class ErrorHandlers {
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, AccountException exception) {
-      HttpStatus status =
-          exception instanceof UserNameTakenException
-              ? HttpStatus.CONFLICT
-              : HttpStatus.BAD_REQUEST;
-      return Pages.isApi(request)
-          ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+      HttpStatus status = statusOf(exception);
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : Pages.error(status, exception.getMessage(), null);
+      if (exception instanceof SignInThrottledException wait) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.retryAfterSeconds()));
+      }
+      return response;
+    }
+
+    static HttpStatus statusOf(AccountException exception) {
+      if (exception instanceof UserNameTakenException) {
+        return HttpStatus.CONFLICT;
+      }
+      if (exception instanceof SignInThrottledException) {
+        return HttpStatus.TOO_MANY_REQUESTS;
+      }
+      if (exception instanceof AccountPendingException) {
+        return HttpStatus.FORBIDDEN;
+      }
+      return HttpStatus.BAD_REQUEST;
     }
   }
 

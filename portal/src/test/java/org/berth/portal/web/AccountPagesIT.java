@@ -182,10 +182,14 @@ class AccountPagesIT implements TestPropertyProvider {
 
   @Test
   void signedOutVisitorsAreSentToSignIn() {
-    for (String page : new String[] {"/", "/account", "/servers"}) {
+    assertEquals("/login", browser.get("/").headers().firstValue("Location").orElseThrow());
+    for (String page : new String[] {"/account", "/servers"}) {
       HttpResponse<String> r = browser.get(page);
       assertEquals(303, r.statusCode(), page);
-      assertEquals("/login", r.headers().firstValue("Location").orElseThrow(), page);
+      assertEquals(
+          "/login?next=%2F" + page.substring(1),
+          r.headers().firstValue("Location").orElseThrow(),
+          "back to the page after sign-in");
     }
   }
 
