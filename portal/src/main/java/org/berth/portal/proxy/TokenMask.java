@@ -26,6 +26,7 @@ final class TokenMask {
 
   private static final byte[] EMPTY = new byte[0];
 
+  private final String text;
   private final byte[] token;
   private final byte[] blank;
   private final ByteBuf needle;
@@ -35,6 +36,7 @@ final class TokenMask {
     if (token == null || token.length() < 8) {
       throw new IllegalArgumentException("a server token has at least 8 characters");
     }
+    this.text = token;
     this.token = token.getBytes(StandardCharsets.US_ASCII);
     this.blank = new byte[this.token.length];
     Arrays.fill(blank, (byte) 'x');
@@ -43,13 +45,12 @@ final class TokenMask {
 
   /** Replaces the token in every header value (a redirect's {@code Location}, say). */
   void headers(HttpHeaders headers) {
-    String text = new String(token, StandardCharsets.US_ASCII);
     List<Map.Entry<String, String>> entries = headers.entries();
     for (Map.Entry<String, String> e : entries) {
       if (e.getValue().contains(text)) {
         List<String> values =
             headers.getAll(e.getKey()).stream()
-                .map(v -> v.replace(text, "x".repeat(text.length())))
+                .map(v -> v.replace(text, new String(blank, StandardCharsets.US_ASCII)))
                 .toList();
         headers.set(e.getKey(), values);
       }
