@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.berth.launch.Route;
+import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.TokenService;
 import org.berth.portal.proxy.ProxyPages.Refusal;
 import org.slf4j.Logger;
@@ -97,6 +98,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = serverId.get();
+    if (refusedAsCrossOrigin(ctx, request, id)) {
+      return;
+    }
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     if (uri.path().equals(OriginAccess.HANDOFF_PATH)) {
       handoff(ctx, request, id, uri);
@@ -106,7 +110,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     CompletableFuture<Optional<String>> user =
         token.isPresent()
             ? access.userOfToken(token.get())
-            : access.userOfCookie(id, cookie(request, OriginAccess.COOKIE));
+            : access.userOfCookie(id, cookie(request, access.cookieName()));
     if (user.isDone()) {
       // A cookie known in memory answers at once: no hop through the event loop's task queue.
       decide(ctx, request, id, token.isPresent(), user.join(), null);
@@ -138,9 +142,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     forward(ctx, request, route.get());
   }
 
+  /**
+   * Refuses a request that another site made the browser send (see {@link CrossOriginPolicy}).
+   * Checked before anything else, so the answer says nothing about who may open the server.
+   */
+  private boolean refusedAsCrossOrigin(
+      ChannelHandlerContext ctx, HttpRequest request, String serverId) {
+    Optional<String> why = CrossOriginPolicy.refusal(request, access.origin(serverId));
+    if (why.isEmpty()) {
+      return false;
+    }
+    LOG.info(
+        "Refused {} {} to server {} from another site ({})",
+        request.method(),
+        new QueryStringDecoder(request.uri()).path(),
+        serverId,
+        why.get());
+    refuse(ctx, request, Refusal.CROSS_SITE);
+    return true;
+  }
+
   private void forward(ChannelHandlerContext ctx, HttpRequest request, Route route) {
     stripBerthCredentials(request);
-    request.headers().set(HttpHeaderNames.AUTHORIZATION, "token " + route.token());
+    authenticateAsTheProxy(request, route);
     directory.touch(route.serverId());
     if (backend != null && backend.isActive() && route.serverId().equals(backendServerId)) {
       send(ctx, request);
@@ -162,7 +186,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(ProxyHandlers.CLIENT_CODEC, new HttpClientCodec())
-                        .addLast(new BackendHandler(ctx.channel(), FrontendHandler.this));
+                        .addLast(
+                            new BackendHandler(
+                                ctx.channel(), FrontendHandler.this, new TokenMask(route.token())));
                   }
                 });
     ChannelFuture connect = bootstrap.connect(route.host(), route.port());
@@ -197,22 +223,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     List<String> next = uri.parameters().getOrDefault("next", List.of("/"));
-    DefaultCookie originCookie = new DefaultCookie(OriginAccess.COOKIE, cookie.get());
-    originCookie.setHttpOnly(true);
-    originCookie.setPath("/");
-    originCookie.setSameSite(CookieHeaderNames.SameSite.Lax);
-    originCookie.setMaxAge(access.originSessionTtlSeconds());
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER);
-    response.headers().set(HttpHeaderNames.LOCATION, OriginAccess.safeNext(next.get(0)));
-    response
-        .headers()
-        .set(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(originCookie));
+    response.headers().set(HttpHeaderNames.LOCATION, LocalRedirect.path(next.get(0)));
+    response.headers().set(HttpHeaderNames.SET_COOKIE, originCookie(cookie.get()));
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     ReferenceCountUtil.release(request);
     ctx.writeAndFlush(response);
     dropBodyThenResume(ctx);
+  }
+
+  /**
+   * The origin's own sign-in cookie: host-only, HttpOnly, SameSite=Lax; on https also Secure and
+   * named with the {@code __Host-} prefix, so that no other origin of the same site can set or
+   * shadow it (see {@link OriginAccess#cookieName()}).
+   */
+  private String originCookie(String value) {
+    DefaultCookie cookie = new DefaultCookie(access.cookieName(), value);
+    cookie.setHttpOnly(true);
+    cookie.setPath("/");
+    cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
+    cookie.setSecure(access.secureCookies());
+    cookie.setMaxAge(access.originSessionTtlSeconds());
+    return ServerCookieEncoder.STRICT.encode(cookie);
   }
 
   /** Switches to a byte tunnel once the server has accepted a WebSocket upgrade. */
@@ -282,6 +316,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ProxyHandlers.refuse(ctx.channel(), response);
   }
 
+  /**
+   * The proxy, not the browser, proves who it is to the server: with the server's token in a
+   * header, and with no {@code ?token=} of the browser's (Jupyter would prefer that one). Bodies
+   * come back unencoded so that {@link TokenMask} can read them.
+   */
+  private static void authenticateAsTheProxy(HttpRequest request, Route route) {
+    request.headers().set(HttpHeaderNames.AUTHORIZATION, "token " + route.token());
+    request.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
+    request.setUri(withoutTokenParameter(request.uri()));
+  }
+
+  /** The URI without any {@code token} query parameter. */
+  static String withoutTokenParameter(String uri) {
+    int q = uri.indexOf('?');
+    if (q < 0 || !uri.contains("token")) {
+      return uri;
+    }
+    StringBuilder kept = new StringBuilder(uri.length());
+    for (String part : uri.substring(q + 1).split("&", -1)) {
+      String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+      if (!name.equals("token") && !part.isEmpty()) {
+        kept.append(kept.length() == 0 ? "" : "&").append(part);
+      }
+    }
+    return uri.substring(0, q) + (kept.length() == 0 ? "" : "?" + kept);
+  }
+
   /** Berth's own credentials are for Berth: the server never sees them. */
   private static void stripBerthCredentials(HttpRequest request) {
     request.headers().remove(HttpHeaderNames.AUTHORIZATION);
@@ -290,7 +351,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Set<Cookie> cookies = ServerCookieDecoder.LAX.decode(header);
-    cookies.removeIf(c -> c.name().startsWith("berth_"));
+    cookies.removeIf(c -> c.name().startsWith("berth_") || c.name().startsWith("__Host-berth_"));
     if (cookies.isEmpty()) {
       request.headers().remove(HttpHeaderNames.COOKIE);
     } else {

@@ -21,6 +21,12 @@ final class RawWebSocket implements AutoCloseable {
   final String handshakeStatus;
 
   RawWebSocket(int port, String host, String path, String cookie) throws IOException {
+    this(port, host, path, cookie, "http://" + host);
+  }
+
+  /** A handshake as a page on {@code origin} would send it ({@code null}: no Origin header). */
+  RawWebSocket(int port, String host, String path, String cookie, String origin)
+      throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
@@ -35,9 +41,8 @@ final class RawWebSocket implements AutoCloseable {
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Key: "
             + Base64.getEncoder().encodeToString(key)
-            + "\r\nOrigin: http://"
-            + host
             + "\r\n"
+            + (origin == null ? "" : "Origin: " + origin + "\r\n")
             + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
             + "\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
