@@ -77,6 +77,18 @@ final class GitMirrors {
    */
   <T> T locked(String repo, FetchLimits limits, Work<T> work) {
     Path dir = dirOf(repo);
+    try (Held ignored = hold(repo, limits)) {
+      return work.run(dir);
+    }
+  }
+
+  /**
+   * Takes the repository's mirror lock until the result is closed, in the same thread: while it is
+   * held, nothing else fetches into, repacks or evicts the mirror. A thread that holds it already
+   * may take it again.
+   */
+  Held hold(String repo, FetchLimits limits) {
+    Path dir = dirOf(repo);
     ReentrantLock lock = lockOf(dir);
     try {
       if (!lock.tryLock(Math.max(0, limits.nanosLeft()), TimeUnit.NANOSECONDS)) {
@@ -86,16 +98,38 @@ final class GitMirrors {
       Thread.currentThread().interrupt();
       throw limits.cancelled();
     }
-    try (HeldLock ignored = lockFile(dir, limits)) {
+    try {
+      // The lock file is this process's already when this thread holds the lock twice.
+      HeldLock taken = lock.getHoldCount() > 1 ? null : lockFile(dir, limits);
       touch(dir);
-      return work.run(dir);
+      return () -> {
+        try {
+          if (taken != null) {
+            taken.close();
+          }
+        } catch (IOException e) {
+          LOG.debug("could not release the lock file of {}: {}", dir, e.toString());
+        } finally {
+          lock.unlock();
+          if (lock.getHoldCount() == 0) {
+            tidyLater(dir);
+          }
+        }
+      };
     } catch (IOException e) {
+      lock.unlock();
       throw new BuildException(
           BuildException.Failure.GIT, "cannot lock the git mirror " + dir + ": " + e, e);
-    } finally {
+    } catch (RuntimeException e) {
       lock.unlock();
-      tidyLater(dir);
+      throw e;
     }
+  }
+
+  /** A held mirror lock; closing releases it. */
+  interface Held extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /**
