@@ -135,6 +135,47 @@ class DistributionRegistryClientIT {
   }
 
   @Test
+  void aBlobDeletedSinceThisClientSawItIsLinkedAgainBeforeTheManifest(@TempDir Path dir)
+      throws Exception {
+    ImageRef base = base();
+    RegistryImage image = client.read(base).join().orElseThrow();
+    byte[] tar = RegistryTestSupport.tarLayer(dir, "kept.txt", "kept " + System.nanoTime());
+    Layer layer = Layer.uncompressed(BlobDigest.of(tar), tar.length);
+    ImageRef source = target("source");
+    ImageRef target = target("relinked");
+    Map<BlobDigest, String> sources = new HashMap<>();
+    image.layers().forEach(l -> sources.put(l.digest(), base.repository()));
+    try (BlobUploads uploads = client.uploads(source, 1)) {
+      uploads.put(layer.digest(), tar, UPLOAD).join();
+    }
+    PreparedImage first = image.plus(List.of(layer), List.of("one"), Instant.now());
+    try (BlobUploads uploads = client.uploads(target, 2)) {
+      uploads.put(layer.digest(), tar, UPLOAD).join();
+      uploads.put(first.configDigest(), first.config(), UPLOAD).join();
+    }
+    client.push(target, first, sources);
+    URI blob =
+        URI.create(
+            "http://"
+                + target.registry()
+                + "/v2/"
+                + target.repository()
+                + "/blobs/"
+                + layer.digest());
+    assertEquals(202, status(blob, "DELETE"), "the registry unlinks the layer from the repository");
+
+    PreparedImage second = image.plus(List.of(layer), List.of("two"), Instant.now());
+    try (BlobUploads uploads = client.uploads(target, 1)) {
+      uploads.put(second.configDigest(), second.config(), UPLOAD).join();
+    }
+    sources.put(layer.digest(), source.repository());
+    ImageRef again = target.withTag("again");
+
+    assertEquals(second.digest(), client.push(again, second, sources));
+    assertEquals(200, status(blob, "HEAD"), "mounted back from " + source.repository());
+  }
+
+  @Test
   void aMountFromARepositoryThatLacksTheBlobAnswersFalse() {
     BlobDigest nowhere = BlobDigest.of(("never uploaded " + System.nanoTime()).getBytes());
     assertFalse(client.mount(target("mount"), nowhere, base().repository()).join());

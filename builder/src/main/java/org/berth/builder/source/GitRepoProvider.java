@@ -235,7 +235,7 @@ public final class GitRepoProvider implements RepoProvider {
       List<SourceFile> files = new ExportTreeStep(git, repo, limits).run(commit, into, DEFER_FROM);
       forgetOldCommits(git, kept);
       LOG.info(
-          "fetched {} at {} ({} bytes downloaded{}, {} bytes written)",
+          "fetched {} at {} ({} bytes downloaded{}, {} bytes of files)",
           repo,
           source.commit(),
           limits.downloadedBytes(),

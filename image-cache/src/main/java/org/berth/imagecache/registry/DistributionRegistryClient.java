@@ -59,6 +59,19 @@ public class DistributionRegistryClient implements RegistryClient {
   private final Map<BlobDigest, byte[]> configs = lru();
   private final Map<ImageRef, RegistryImage> reads = lru();
 
+  /**
+   * Blobs known to be in a repository ({@code registry/repository@digest}): what this client
+   * uploaded, mounted, found or pushed a manifest of. A push that finds blobs missing mounts only
+   * the ones not known to be there.
+   */
+  private final Map<String, Boolean> present =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 100_000;
+        }
+      };
+
   public DistributionRegistryClient() {
     this(Duration.ofSeconds(10));
   }
@@ -237,6 +250,7 @@ public class DistributionRegistryClient implements RegistryClient {
                 return false;
               }
               check(target.registry(), what, r, 201);
+              markPresent(target, digest);
               return true;
             });
   }
@@ -244,7 +258,12 @@ public class DistributionRegistryClient implements RegistryClient {
   @Override
   public ImageDigest push(ImageRef target, PreparedImage image, Map<BlobDigest, String> sources) {
     HttpResponse<byte[]> put = putManifest(target, image);
-    if (put.statusCode() == 400 && new String(put.body()).contains("BLOB_UNKNOWN")) {
+    // Twice at most: the second time without trusting what this client remembers (a registry may
+    // have deleted blobs since).
+    for (int attempt = 1; attempt <= 2 && blobUnknown(put); attempt++) {
+      if (attempt == 2) {
+        forget(target, image);
+      }
       List<BlobDigest> missing = linkMissing(target, image, sources);
       if (!missing.isEmpty()) {
         throw new MissingBlobsException(target, missing);
@@ -252,25 +271,56 @@ public class DistributionRegistryClient implements RegistryClient {
       put = putManifest(target, image);
     }
     check(target.registry(), "pushing the manifest of " + target, put, 201);
+    markPresent(target, image.configDigest());
+    image.layers().forEach(l -> markPresent(target, l.digest()));
     return image.digest();
   }
 
+  private static boolean blobUnknown(HttpResponse<byte[]> put) {
+    return put.statusCode() == 400 && new String(put.body()).contains("BLOB_UNKNOWN");
+  }
+
+  private void forget(ImageRef target, PreparedImage image) {
+    synchronized (present) {
+      present.remove(presence(target, image.configDigest()));
+      image.layers().forEach(l -> present.remove(presence(target, l.digest())));
+    }
+  }
+
+  /** Remembers that {@code target}'s repository holds the blob. */
+  void markPresent(ImageRef target, BlobDigest digest) {
+    synchronized (present) {
+      present.put(presence(target, digest), Boolean.TRUE);
+    }
+  }
+
+  private boolean knownPresent(ImageRef target, BlobDigest digest) {
+    synchronized (present) {
+      return present.containsKey(presence(target, digest));
+    }
+  }
+
+  private static String presence(ImageRef target, BlobDigest digest) {
+    return target.registry() + "/" + target.repository() + "@" + digest.value();
+  }
+
   /**
-   * Mounts the blobs that have a known source (a mount of a blob the repository already has is
-   * harmless and as cheap as asking), asks about the others, and returns what is still missing.
+   * Leaves out the blobs known to be in the repository, mounts those of the others that have a
+   * known source (a mount of a blob the repository already has is harmless, and one request like
+   * asking), asks about the rest, and returns what is still missing.
    */
   private List<BlobDigest> linkMissing(
       ImageRef target, PreparedImage image, Map<BlobDigest, String> sources) {
     List<BlobDigest> blobs = new ArrayList<>();
     blobs.add(image.configDigest());
     image.layers().forEach(l -> blobs.add(l.digest()));
-    Map<BlobDigest, CompletableFuture<Boolean>> present = new LinkedHashMap<>();
+    Map<BlobDigest, CompletableFuture<Boolean>> found = new LinkedHashMap<>();
     for (BlobDigest blob : blobs) {
-      if (present.containsKey(blob)) {
+      if (found.containsKey(blob) || knownPresent(target, blob)) {
         continue;
       }
       String from = sources.get(blob);
-      present.put(
+      found.put(
           blob,
           from != null && !from.equals(target.repository())
               ? mount(target, blob, from)
@@ -278,10 +328,10 @@ public class DistributionRegistryClient implements RegistryClient {
     }
     join(
         target.registry(),
-        CompletableFuture.allOf(present.values().toArray(CompletableFuture[]::new)),
+        CompletableFuture.allOf(found.values().toArray(CompletableFuture[]::new)),
         "linking the layers of " + target);
     List<BlobDigest> missing = new ArrayList<>();
-    present.forEach(
+    found.forEach(
         (blob, there) -> {
           if (!there.join()) {
             missing.add(blob);
@@ -306,6 +356,7 @@ public class DistributionRegistryClient implements RegistryClient {
                 return false;
               }
               check(target.registry(), what, r, 200);
+              markPresent(target, digest);
               return true;
             });
   }

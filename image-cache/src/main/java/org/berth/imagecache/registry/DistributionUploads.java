@@ -56,7 +56,11 @@ final class DistributionUploads implements BlobUploads {
                         .header("Content-Type", "application/octet-stream")
                         .PUT(BodyPublishers.ofByteArray(bytes))
                         .build()))
-        .thenAccept(done -> DistributionRegistryClient.check(target.registry(), what, done, 201))
+        .thenAccept(
+            done -> {
+              DistributionRegistryClient.check(target.registry(), what, done, 201);
+              client.markPresent(target, digest);
+            })
         .whenComplete(
             (ok, failed) -> {
               if (failed != null) {
@@ -119,6 +123,7 @@ final class DistributionUploads implements BlobUploads {
                   .build());
       DistributionRegistryClient.check(
           target.registry(), "finishing the upload of " + digest + " to " + target, done, 201);
+      client.markPresent(target, digest);
     } catch (RuntimeException e) {
       client.cancel(session);
       throw e;

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +40,8 @@ import org.berth.imagecache.MissingBlobsException;
 import org.berth.imagecache.PreparedImage;
 import org.berth.imagecache.RegistryClient;
 import org.berth.imagecache.RegistryImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds a repository's files (without {@code .git}) to an image in the registry as content layers in
@@ -59,6 +62,7 @@ import org.berth.imagecache.RegistryImage;
  * check), and the upload sessions ({@link #open}) can be opened before the source is even fetched.
  */
 final class ContentLayer {
+  private static final Logger LOG = LoggerFactory.getLogger(ContentLayer.class);
   static final String HOME = "/home/jovyan";
   static final int UID = 1000;
   static final int GID = 100;
@@ -77,6 +81,13 @@ final class ContentLayer {
 
   private final RegistryClient registry;
   private final LayerIndex index;
+
+  /**
+   * Index entries still being written. A build does not wait for them (the index is a cache, and
+   * the image is complete without it); tests that start a second Berth right after a build do.
+   */
+  private final Set<CompletableFuture<Void>> recording = ConcurrentHashMap.newKeySet();
+
   private final ExecutorService writers =
       Executors.newFixedThreadPool(
           Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -143,6 +154,13 @@ final class ContentLayer {
     return new Pending(LayerPlan.of(files.list()), files, uploads, ctx);
   }
 
+  /** Waits until the index entries of the layers written so far are in the registry. */
+  void awaitIndexRecords() {
+    for (CompletableFuture<Void> record : List.copyOf(recording)) {
+      record.join();
+    }
+  }
+
   /** A base that is not in the registry: named, with the registry's answer. */
   static BuildException missing(ImageRef base) {
     return new BuildException(
@@ -187,8 +205,14 @@ final class ContentLayer {
     }
   }
 
-  /** One content layer, in the registry. */
-  private record Done(LayerPlan.Part part, Layer layer, boolean reused) {}
+  /**
+   * One content layer, written or found: its blob, and when the registry has it (a small layer's
+   * digest is known, and the image's configuration can be made, before its upload ends).
+   */
+  private record Done(
+      LayerPlan.Part part, Layer layer, boolean reused, CompletableFuture<Void> stored) {}
+
+  private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
 
   /** The content layers of one build: being looked up, written and uploaded. */
   final class Pending implements AutoCloseable {
@@ -199,7 +223,6 @@ final class ContentLayer {
     private final Instant created = Instant.now();
     private final List<CompletableFuture<Done>> done = new ArrayList<>();
     private final List<Future<?>> tasks = new ArrayList<>();
-    private final List<CompletableFuture<Void>> recorded = new ArrayList<>();
     private final AtomicInteger finished = new AtomicInteger();
     private volatile boolean closed;
 
@@ -213,10 +236,10 @@ final class ContentLayer {
       for (LayerPlan.Part part : parts) {
         CompletableFuture<Done> one = new CompletableFuture<>();
         done.add(one);
-        one.thenRun(this::progress);
+        one.thenCompose(Done::stored).thenRun(this::progress);
         Optional<Layer> known = index.known(host, part.key());
         if (known.isPresent()) {
-          one.complete(new Done(part, known.get(), true));
+          one.complete(new Done(part, known.get(), true, STORED));
           continue;
         }
         index
@@ -224,7 +247,7 @@ final class ContentLayer {
             .whenComplete(
                 (found, e) -> {
                   if (found != null && found.isPresent()) {
-                    one.complete(new Done(part, found.get(), true));
+                    one.complete(new Done(part, found.get(), true, STORED));
                   } else {
                     submit(part, one);
                   }
@@ -242,7 +265,7 @@ final class ContentLayer {
             writers.submit(
                 () -> {
                   try {
-                    into.complete(new Done(part, write(part), false));
+                    into.complete(write(part));
                   } catch (Throwable e) {
                     into.completeExceptionally(e);
                   }
@@ -258,47 +281,52 @@ final class ContentLayer {
       return parts.size() + 1L;
     }
 
-    /** Writes one layer from the store and uploads it; records it in the index. */
-    private Layer write(LayerPlan.Part part) {
+    /**
+     * Writes one layer from the store and uploads it (a small one in the background); records it in
+     * the index once the registry has it.
+     */
+    private Done write(LayerPlan.Part part) {
       Duration timeout = Duration.ofMillis(ctx.millisLeft());
       Layer layer;
+      CompletableFuture<Void> upload;
       try (SourceFiles.Contents contents = files.open()) {
         if (estimate(part) <= IN_MEMORY) {
           ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) estimate(part));
           writeTar(part, contents, bytes);
           byte[] tar = bytes.toByteArray();
           layer = Layer.uncompressed(BlobDigest.of(tar), tar.length);
-          uploads.put(layer.digest(), tar, timeout).join();
+          upload = uploads.put(layer.digest(), tar, timeout);
         } else {
           BlobUploads.Written streamed =
               uploads.stream(out -> writeTar(part, contents, out), timeout);
           layer = Layer.uncompressed(streamed.digest(), streamed.size());
+          upload = STORED;
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
-      } catch (CompletionException e) {
-        throw asBuildException("uploading " + part.label(), e.getCause());
       }
-      ctx.log(
-          "content layer "
-              + part.label()
-              + ": "
-              + layer.digest()
-              + ", "
-              + layer.size()
-              + " bytes uploaded");
+      CompletableFuture<Void> stored =
+          upload.thenRun(
+              () ->
+                  ctx.log(
+                      "content layer "
+                          + part.label()
+                          + ": "
+                          + layer.digest()
+                          + ", "
+                          + layer.size()
+                          + " bytes uploaded"));
       CompletableFuture<Void> record =
-          index
-              .record(part.key(), layer, uploads.target(), timeout)
+          stored
+              .thenCompose(v -> index.record(part.key(), layer, uploads.target(), timeout))
               .exceptionally(
                   e -> {
-                    ctx.log("could not record content layer " + layer.digest() + ": " + e);
+                    LOG.warn("could not record content layer {} in the index: {}", layer, e);
                     return null;
                   });
-      synchronized (recorded) {
-        recorded.add(record);
-      }
-      return layer;
+      recording.add(record);
+      record.whenComplete((v, e) -> recording.remove(record));
+      return new Done(part, layer, false, stored);
     }
 
     /**
@@ -330,9 +358,12 @@ final class ContentLayer {
       }
       PreparedImage image = base.plus(added, history, created);
       Duration timeout = Duration.ofMillis(ctx.millisLeft());
+      List<CompletableFuture<Void>> stored = new ArrayList<>();
+      layers.forEach(d -> stored.add(d.stored()));
+      stored.add(uploads.put(image.configDigest(), image.config(), timeout));
       await(
-          uploads.put(image.configDigest(), image.config(), timeout),
-          "uploading the image configuration");
+          CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)),
+          "uploading the content layers and the image configuration");
       uploaded += image.config().length;
       Optional<RegistryImage> now = await(current, "reading " + base.ref());
       if (now.isEmpty() || !now.get().digest().equals(base.digest())) {
@@ -347,7 +378,6 @@ final class ContentLayer {
       } catch (ImageCacheException e) {
         throw asBuildException("pushing " + ctx.target(), e);
       }
-      waitForRecords();
       ctx.events().accept(new BuildEvent.Progress("push", total(), total()));
       ctx.events()
           .accept(
@@ -365,7 +395,9 @@ final class ContentLayer {
       long bytes = 0;
       for (Done d : layers) {
         if (gone.remove(d.layer().digest())) {
-          Layer again = write(d.part());
+          Done written = write(d.part());
+          await(written.stored(), "uploading " + d.part().label());
+          Layer again = written.layer();
           if (!again.equals(d.layer())) {
             throw new BuildException(
                 Failure.REGISTRY,
@@ -397,18 +429,6 @@ final class ContentLayer {
         return registry.push(ctx.target(), image, sources);
       } catch (ImageCacheException e) {
         throw asBuildException("pushing " + ctx.target(), e);
-      }
-    }
-
-    private void waitForRecords() {
-      List<CompletableFuture<Void>> all;
-      synchronized (recorded) {
-        all = List.copyOf(recorded);
-      }
-      try {
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-      } catch (CompletionException | CancellationException e) {
-        // logged where it failed; the index is a cache
       }
     }
 

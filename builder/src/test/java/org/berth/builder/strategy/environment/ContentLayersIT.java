@@ -73,6 +73,9 @@ class ContentLayersIT {
     git.close();
   }
 
+  /** The content layers of each machine made, to wait for their index entries. */
+  private static final List<ContentLayer> LAYERS = new ArrayList<>();
+
   /**
    * A builder with its own mirrors and layer index, speaking to the registry through the recorder.
    */
@@ -90,6 +93,7 @@ class ContentLayersIT {
     RegistryClient client = new DistributionRegistryClient(Duration.ofSeconds(10));
     DockerEngine engine = new DockerEngine(DockerEngine.localClient(), client);
     ContentLayer layers = new ContentLayer(client, new LayerIndex(client, index));
+    LAYERS.add(layers);
     SourcePolicy sources = BuilderStack.sources().withCache(mirrors, 1L << 32);
     BuildService service =
         new BuildService(
@@ -297,6 +301,7 @@ class ContentLayersIT {
     long seed = System.nanoTime();
     String url = dataRepo(repo, seed);
     build(machine(mirrorsA, index, BuilderStack.RUN_RECIPE), url);
+    LAYERS.forEach(ContentLayer::awaitIndexRecords);
 
     // a restarted Berth (nothing in memory, a new mirror) and a notebook-only commit
     BuildService restarted = machine(mirrorsB, index, BuilderStack.RUN_RECIPE);
