@@ -50,7 +50,7 @@ public final class DataRepoBenchmark {
   private static final int FILE_MB = Integer.getInteger("fileMb", 10);
   private static final int WARMUP = Integer.getInteger("warmup", 10);
   private static final int SAMPLES = Integer.getInteger("samples", 9);
-  private static final Pattern UPLOADED = Pattern.compile("(\\d+) bytes uploaded");
+  private static final Pattern UPLOADED = Pattern.compile("\\((\\d+) bytes\\)");
 
   /** Makes this run's files, notebooks included, its own. */
   private static long seed;

@@ -506,8 +506,27 @@ final class ContentLayer {
         + reused
         + " reused, "
         + (layers - reused)
-        + " written; "
+        + " written, "
+        + readable(uploaded)
+        + " uploaded ("
         + uploaded
-        + " bytes uploaded";
+        + " bytes)";
+  }
+
+  /** Bytes as a person reads them: {@code 10.5 kB}, {@code 210 MB}. */
+  static String readable(long bytes) {
+    if (bytes < 1000) {
+      return bytes + " B";
+    }
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1000 && unit < units.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return (value < 10 ? String.format("%.1f", value) : String.format("%.0f", value))
+        + " "
+        + units[unit];
   }
 }

@@ -103,8 +103,11 @@ class ContentLayerTest {
   @Test
   void theStepSaysWhatWasReusedWrittenAndUploaded() {
     assertEquals(
-        "21 content layers on 127.0.0.1:5000/berth/env:x: 20 reused, 1 written; 2560 bytes uploaded",
+        "21 content layers on 127.0.0.1:5000/berth/env:x: 20 reused, 1 written, 10.8 kB uploaded"
+            + " (10773 bytes)",
         ContentLayer.summary(
-            21, 20, 2560, org.berth.imagecache.ImageRef.parse("127.0.0.1:5000/berth/env:x")));
+            21, 20, 10773, org.berth.imagecache.ImageRef.parse("127.0.0.1:5000/berth/env:x")));
+    assertEquals("512 B", ContentLayer.readable(512));
+    assertEquals("210 MB", ContentLayer.readable(209_787_413));
   }
 }
