@@ -525,7 +525,7 @@ final class ContentLayer {
       value /= 1000;
       unit++;
     }
-    return (value < 10 ? String.format("%.1f", value) : String.format("%.0f", value))
+    return (value < 100 ? String.format("%.1f", value) : String.format("%.0f", value))
         + " "
         + units[unit];
   }
