@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.berth.builder.BuildException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -47,6 +48,14 @@ final class GitMirrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitMirrors.class);
   private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+  /**
+   * Readers of a mirror's objects (builds writing content layers) share its read lock; repacking
+   * and eviction, which delete objects, take the write lock and skip a mirror being read. Fetches
+   * only add objects, so they run alongside readers.
+   */
+  private static final Map<Path, ReentrantReadWriteLock> READERS = new ConcurrentHashMap<>();
+
   private static final ExecutorService HOUSEKEEPING =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -77,18 +86,6 @@ final class GitMirrors {
    */
   <T> T locked(String repo, FetchLimits limits, Work<T> work) {
     Path dir = dirOf(repo);
-    try (Held ignored = hold(repo, limits)) {
-      return work.run(dir);
-    }
-  }
-
-  /**
-   * Takes the repository's mirror lock until the result is closed, in the same thread: while it is
-   * held, nothing else fetches into, repacks or evicts the mirror. A thread that holds it already
-   * may take it again.
-   */
-  Held hold(String repo, FetchLimits limits) {
-    Path dir = dirOf(repo);
     ReentrantLock lock = lockOf(dir);
     try {
       if (!lock.tryLock(Math.max(0, limits.nanosLeft()), TimeUnit.NANOSECONDS)) {
@@ -98,32 +95,45 @@ final class GitMirrors {
       Thread.currentThread().interrupt();
       throw limits.cancelled();
     }
-    try {
-      // The lock file is this process's already when this thread holds the lock twice.
-      HeldLock taken = lock.getHoldCount() > 1 ? null : lockFile(dir, limits);
+    try (HeldLock ignored = lockFile(dir, limits)) {
       touch(dir);
-      return () -> {
-        try {
-          if (taken != null) {
-            taken.close();
-          }
-        } catch (IOException e) {
-          LOG.debug("could not release the lock file of {}: {}", dir, e.toString());
-        } finally {
-          lock.unlock();
-          if (lock.getHoldCount() == 0) {
-            tidyLater(dir);
-          }
-        }
-      };
+      return work.run(dir);
     } catch (IOException e) {
-      lock.unlock();
       throw new BuildException(
           BuildException.Failure.GIT, "cannot lock the git mirror " + dir + ": " + e, e);
-    } catch (RuntimeException e) {
+    } finally {
       lock.unlock();
-      throw e;
+      tidyLater(dir);
     }
+  }
+
+  /**
+   * Keeps the repository's mirror from being repacked or evicted until the result is closed, in the
+   * same thread, while its objects are read; any number of readers at once, alongside a fetch.
+   *
+   * @throws BuildException when the mirror is gone
+   */
+  Held read(String repo, FetchLimits limits) {
+    Path dir = dirOf(repo);
+    ReentrantReadWriteLock.ReadLock lock = readersOf(dir).readLock();
+    try {
+      if (!lock.tryLock(Math.max(0, limits.nanosLeft()), TimeUnit.NANOSECONDS)) {
+        throw limits.timedOut();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw limits.cancelled();
+    }
+    if (!Files.isRegularFile(dir.resolve("config"))) {
+      lock.unlock();
+      throw new BuildException(
+          BuildException.Failure.GIT, "the git mirror of " + repo + " is gone; build again");
+    }
+    return lock::unlock;
+  }
+
+  private static ReentrantReadWriteLock readersOf(Path dir) {
+    return READERS.computeIfAbsent(dir, d -> new ReentrantReadWriteLock());
   }
 
   /** A held mirror lock; closing releases it. */
@@ -241,6 +251,10 @@ final class GitMirrors {
       return;
     }
     ReentrantLock lock = lockOf(dir);
+    ReentrantReadWriteLock.WriteLock unread = readersOf(dir).writeLock();
+    if (!unread.tryLock()) {
+      return; // being read: next time
+    }
     lock.lock();
     try (HeldLock file = lockFile(dir, null)) {
       if (file == null || packCount(dir) <= MAX_PACKS) {
@@ -267,6 +281,7 @@ final class GitMirrors {
       GitRepoProvider.clear(dir);
     } finally {
       lock.unlock();
+      unread.unlock();
     }
   }
 
@@ -298,7 +313,12 @@ final class GitMirrors {
         return;
       }
       ReentrantLock lock = lockOf(dir);
+      ReentrantReadWriteLock.WriteLock unread = readersOf(dir).writeLock();
+      if (!unread.tryLock()) {
+        continue; // being read
+      }
       if (!lock.tryLock()) {
+        unread.unlock();
         continue; // in use
       }
       try (HeldLock file = lockFile(dir, null)) {
@@ -319,6 +339,7 @@ final class GitMirrors {
         LOG.warn("cannot evict git mirror {}: {}", dir.getFileName(), e.toString());
       } finally {
         lock.unlock();
+        unread.unlock();
       }
     }
   }

@@ -94,7 +94,7 @@ final class GitSourceFiles implements SourceFiles {
 
   @Override
   public Contents open() {
-    GitMirrors.Held held = mirrors.hold(repo, new FetchLimits(url, policy));
+    GitMirrors.Held held = mirrors.read(repo, new FetchLimits(url, policy));
     Repository git;
     try {
       git = open(mirrors.dirOf(repo));

@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.berth.builder.BuildContext;
 import org.berth.builder.BuildEvent;
@@ -88,14 +90,7 @@ final class ContentLayer {
    */
   private final Set<CompletableFuture<Void>> recording = ConcurrentHashMap.newKeySet();
 
-  private final ExecutorService writers =
-      Executors.newFixedThreadPool(
-          Math.max(2, Runtime.getRuntime().availableProcessors()),
-          r -> {
-            Thread t = new Thread(r, "berth-content-layer");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService writers = writers();
 
   ContentLayer(RegistryClient registry) {
     this(registry, new LayerIndex(registry));
@@ -159,6 +154,28 @@ final class ContentLayer {
     for (CompletableFuture<Void> record : List.copyOf(recording)) {
       record.join();
     }
+  }
+
+  /**
+   * Two layers written at a time (or one per core): each is read, hashed and sent as it goes, so
+   * more would only compete for the same cores. Idle threads end after a while.
+   */
+  private static ExecutorService writers() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "berth-content-layer");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** A base that is not in the registry: named, with the registry's answer. */

@@ -141,7 +141,6 @@ public final class EnvironmentStrategy implements BuildStrategy {
           return contentImage(known.get(), current, layers, ctx);
         } catch (ContentLayer.BaseChanged e) {
           ctx.log(e.getMessage() + "; pushing again on what the registry has now");
-          current = contentLayer.read(env, ctx.target());
         }
       }
       Optional<RegistryImage> base = ContentLayer.await(current, "reading " + env);
