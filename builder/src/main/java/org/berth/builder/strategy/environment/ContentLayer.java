@@ -231,6 +231,9 @@ final class ContentLayer {
 
   private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
 
+  /** A small layer written in memory. */
+  private record InMemory(Layer layer, byte[] tar) {}
+
   /** The content layers of one build: being looked up, written and uploaded. */
   final class Pending implements AutoCloseable {
     private final List<LayerPlan.Part> parts;
@@ -259,32 +262,51 @@ final class ContentLayer {
           one.complete(new Done(part, known.get(), true, STORED));
           continue;
         }
-        index
-            .find(host, part.key())
-            .whenComplete(
-                (found, e) -> {
-                  if (found != null && found.isPresent()) {
-                    one.complete(new Done(part, found.get(), true, STORED));
-                  } else {
-                    submit(part, one);
-                  }
-                });
+        CompletableFuture<Optional<Layer>> found = index.find(host, part.key());
+        if (estimate(part) <= IN_MEMORY) {
+          // Small: written in memory while the index is asked, uploaded only if it does not know
+          // it.
+          CompletableFuture<InMemory> written = new CompletableFuture<>();
+          submit(() -> written.complete(inMemory(part)), written);
+          found
+              .thenCombine(
+                  written,
+                  (f, w) -> f.isPresent() ? new Done(part, f.get(), true, STORED) : upload(part, w))
+              .whenComplete(
+                  (d, e) -> {
+                    if (e != null) {
+                      one.completeExceptionally(e);
+                    } else {
+                      one.complete(d);
+                    }
+                  });
+        } else {
+          found.whenComplete(
+              (f, e) -> {
+                if (f != null && f.isPresent()) {
+                  one.complete(new Done(part, f.get(), true, STORED));
+                } else {
+                  submit(() -> one.complete(write(part)), one);
+                }
+              });
+        }
       }
     }
 
-    private void submit(LayerPlan.Part part, CompletableFuture<Done> into) {
+    /** Runs {@code work} on a writer thread; its failure fails {@code result}. */
+    private void submit(Runnable work, CompletableFuture<?> result) {
       synchronized (tasks) {
         if (closed) {
-          into.cancel(false);
+          result.cancel(false);
           return;
         }
         tasks.add(
             writers.submit(
                 () -> {
                   try {
-                    into.complete(write(part));
+                    work.run();
                   } catch (Throwable e) {
-                    into.completeExceptionally(e);
+                    result.completeExceptionally(e);
                   }
                 }));
       }
@@ -298,30 +320,41 @@ final class ContentLayer {
       return parts.size() + 1L;
     }
 
-    /**
-     * Writes one layer from the store and uploads it (a small one in the background); records it in
-     * the index once the registry has it.
-     */
-    private Done write(LayerPlan.Part part) {
-      Duration timeout = Duration.ofMillis(ctx.millisLeft());
-      Layer layer;
-      CompletableFuture<Void> upload;
+    /** A small layer's tar, written in memory. */
+    private InMemory inMemory(LayerPlan.Part part) {
       try (SourceFiles.Contents contents = files.open()) {
-        if (estimate(part) <= IN_MEMORY) {
-          ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) estimate(part));
-          writeTar(part, contents, bytes);
-          byte[] tar = bytes.toByteArray();
-          layer = Layer.uncompressed(BlobDigest.of(tar), tar.length);
-          upload = uploads.put(layer.digest(), tar, timeout);
-        } else {
-          BlobUploads.Written streamed =
-              uploads.stream(out -> writeTar(part, contents, out), timeout);
-          layer = Layer.uncompressed(streamed.digest(), streamed.size());
-          upload = STORED;
-        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) estimate(part));
+        writeTar(part, contents, bytes);
+        byte[] tar = bytes.toByteArray();
+        return new InMemory(Layer.uncompressed(BlobDigest.of(tar), tar.length), tar);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** Uploads a small layer in the background; its digest is known at once. */
+    private Done upload(LayerPlan.Part part, InMemory written) {
+      Duration timeout = Duration.ofMillis(ctx.millisLeft());
+      return stored(
+          part, written.layer(), uploads.put(written.layer().digest(), written.tar(), timeout));
+    }
+
+    /** Writes one layer from the store and uploads it: streamed when large, else from memory. */
+    private Done write(LayerPlan.Part part) {
+      if (estimate(part) <= IN_MEMORY) {
+        return upload(part, inMemory(part));
+      }
+      Duration timeout = Duration.ofMillis(ctx.millisLeft());
+      try (SourceFiles.Contents contents = files.open()) {
+        BlobUploads.Written streamed =
+            uploads.stream(out -> writeTar(part, contents, out), timeout);
+        return stored(part, Layer.uncompressed(streamed.digest(), streamed.size()), STORED);
+      }
+    }
+
+    /** A written layer: logged once the registry has it, then recorded in the index. */
+    private Done stored(LayerPlan.Part part, Layer layer, CompletableFuture<Void> upload) {
+      Duration timeout = Duration.ofMillis(ctx.millisLeft());
       CompletableFuture<Void> stored =
           upload.thenRun(
               () ->

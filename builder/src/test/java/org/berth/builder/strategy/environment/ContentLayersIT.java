@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -158,6 +162,14 @@ class ContentLayersIT {
         .map(e -> ((BuildEvent.StepRan) e).detail())
         .findFirst()
         .orElseThrow(() -> new AssertionError("no content-layer step: " + h.events()));
+  }
+
+  /** The bytes the content-layer step says it uploaded. */
+  static long uploadedBytes(BuildHandle h) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\((\\d+) bytes\\)").matcher(contentStep(h));
+    assertTrue(m.find(), contentStep(h));
+    return Long.parseLong(m.group(1));
   }
 
   static String sha256(Path file) throws Exception {
@@ -323,6 +335,38 @@ class ContentLayersIT {
     assertEquals(4, mounts, "all four content layers are mounted from the index");
     assertTrue(
         inImage(other.target(), "wc -c < /home/jovyan/data/b.bin")
+            .contains(String.valueOf(2 * MB)));
+  }
+
+  @Test
+  void aLayerTheIndexNamesButTheRegistryLostIsWrittenAgain(
+      @TempDir Path repo, @TempDir Path fork, @TempDir Path mirrorsA, @TempDir Path mirrorsB)
+      throws Exception {
+    String index = newIndex();
+    long seed = System.nanoTime();
+    BuildHandle first =
+        build(machine(mirrorsA, index, BuilderStack.RUN_RECIPE), dataRepo(repo, seed));
+    LAYERS.forEach(ContentLayer::awaitIndexRecords);
+    // Someone deletes the layers from the index repository, where other repositories mount them.
+    HttpClient http = HttpClient.newHttpClient();
+    for (BlobDigest layer : contentLayers(first.target())) {
+      URI blob = URI.create("http://" + REAL + "/v2/" + index + "/blobs/" + layer);
+      int status =
+          http.send(
+                  HttpRequest.newBuilder(blob).DELETE().build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      assertEquals(202, status, "deleting " + blob);
+    }
+
+    BuildHandle other =
+        build(machine(mirrorsB, index, BuilderStack.RUN_RECIPE), dataRepo(fork, seed));
+
+    assertTrue(contentStep(other).contains("4 reused"), contentStep(other));
+    assertTrue(uploadedBytes(other) > 6 * MB, "written and uploaded again: " + contentStep(other));
+    assertEquals(contentLayers(first.target()), contentLayers(other.target()));
+    assertTrue(
+        inImage(other.target(), "wc -c < /home/jovyan/data/c.bin")
             .contains(String.valueOf(2 * MB)));
   }
 
