@@ -7,7 +7,10 @@ package org.berth.builder;
 public class BuildException extends RuntimeException {
   /** Which part of the system failed. */
   public enum Failure {
-    /** The source was refused before any git operation (scheme, host, option-like value). */
+    /**
+     * The source was refused before any git operation (scheme, host, option-like value), or a
+     * Dockerfile download from a host the same rules refuse, before any engine step.
+     */
     REFUSED,
     /** The git server, the ref or the repository contents. */
     GIT,

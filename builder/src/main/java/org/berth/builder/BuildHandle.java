@@ -1,7 +1,9 @@
 package org.berth.builder;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,6 +22,7 @@ public final class BuildHandle {
   private final List<Consumer<BuildEvent>> subscribers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<BuiltImage> result = new CompletableFuture<>();
   private final Runnable onCancel;
+  private final Set<String> requesters = new HashSet<>();
   private volatile int queuePosition;
 
   BuildHandle(String id, ResolvedSource source, ImageRef target, Runnable onCancel) {
@@ -59,6 +62,57 @@ public final class BuildHandle {
   /** Asks the build to stop; it ends with a CANCELLED failure. Shared builds stop for everyone. */
   public void cancel() {
     onCancel.run();
+  }
+
+  /** What a requester's cancel did. */
+  public enum Cancelled {
+    /** Nobody else waited: the build stops. */
+    STOPPED,
+    /** Others still wait for the same build: only this request was withdrawn. */
+    WITHDRAWN
+  }
+
+  /**
+   * Records that {@code requester} (a user, say) waits for this build, so that they may cancel it.
+   * A finished build records nobody. Returns this handle.
+   */
+  public BuildHandle requestedBy(String requester) {
+    synchronized (requesters) {
+      if (!isDone()) {
+        requesters.add(requester);
+      }
+    }
+    return this;
+  }
+
+  /** Whether {@code requester} waits for this build. */
+  public boolean isRequestedBy(String requester) {
+    synchronized (requesters) {
+      return requesters.contains(requester);
+    }
+  }
+
+  /**
+   * Withdraws {@code requester}'s request. Identical requests share one build, so the build stops
+   * only when nobody else still waits for it.
+   *
+   * @throws NoSuchBuildException when the build has finished
+   * @throws NotYourBuildException when {@code requester} did not ask for this build
+   */
+  public Cancelled cancel(String requester) {
+    synchronized (requesters) {
+      if (isDone()) {
+        throw new NoSuchBuildException(id);
+      }
+      if (!requesters.remove(requester)) {
+        throw new NotYourBuildException(id);
+      }
+      if (!requesters.isEmpty()) {
+        return Cancelled.WITHDRAWN;
+      }
+    }
+    cancel();
+    return Cancelled.STOPPED;
   }
 
   /** A copy of the events so far. */
@@ -106,9 +160,17 @@ public final class BuildHandle {
 
   void complete(BuiltImage image) {
     result.complete(image);
+    forgetRequesters();
   }
 
   void fail(BuildException e) {
     result.completeExceptionally(e);
+    forgetRequesters();
+  }
+
+  private void forgetRequesters() {
+    synchronized (requesters) {
+      requesters.clear();
+    }
   }
 }

@@ -83,6 +83,16 @@ public final class BuildService implements AutoCloseable {
     return provider(spec).resolve(spec);
   }
 
+  /**
+   * Fetches a source's files at its resolved commit into {@code into} (an empty directory), under
+   * the same host rules and size and time limits as builds, without building. Volumes are seeded
+   * from such trees.
+   */
+  public SourceTree fetch(SourceSpec spec, java.nio.file.Path into) {
+    ResolvedSource source = resolve(spec);
+    return provider(spec).fetch(source, into);
+  }
+
   /** The image a resolved source builds to. */
   public ImageRef imageFor(ResolvedSource source) {
     return ImageKey.of(source.canonicalRepo(), source.commit(), config.recipeVersion())
@@ -146,6 +156,28 @@ public final class BuildService implements AutoCloseable {
       enqueue(build);
     }
     return build.handle;
+  }
+
+  /**
+   * As {@link #submit(SourceSpec)}, recording that {@code requester} waits for the build, so that
+   * they (and only those who asked) may cancel it with {@link #cancel(String, String)}.
+   */
+  public BuildHandle submit(SourceSpec spec, String requester) {
+    return submit(spec).requestedBy(requester);
+  }
+
+  /**
+   * Withdraws {@code requester}'s request for a running or queued build; the build stops when
+   * nobody else waits for it.
+   *
+   * @throws NoSuchBuildException when no such build runs or waits
+   * @throws NotYourBuildException when {@code requester} did not ask for it
+   */
+  public BuildHandle.Cancelled cancel(String id, String requester) {
+    return find(id)
+        .filter(h -> !h.isDone())
+        .orElseThrow(() -> new NoSuchBuildException(id))
+        .cancel(requester);
   }
 
   /** How many builds have started running since this service was made (cache hits excluded). */

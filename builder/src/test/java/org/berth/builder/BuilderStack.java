@@ -41,5 +41,16 @@ public final class BuilderStack {
         config);
   }
 
+  /** The gateway of the network builds run on: the host's address as build steps see it. */
+  public static String buildNetworkGateway() {
+    try (DockerEngine engine =
+        new DockerEngine(
+            DockerEngine.localClient(), new DistributionRegistryClient(Duration.ofSeconds(5)))) {
+      return engine.buildNetworkGateway();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot find the build network's gateway", e);
+    }
+  }
+
   private BuilderStack() {}
 }

@@ -165,7 +165,9 @@ public final class GitServer implements AutoCloseable {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
+        if (Files.isSymbolicLink(p)) {
+          Files.createSymbolicLink(target, Files.readSymbolicLink(p)); // committed as a link
+        } else if (Files.isDirectory(p)) {
           Files.createDirectories(target);
         } else {
           Files.copy(p, target);

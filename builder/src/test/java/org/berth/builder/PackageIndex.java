@@ -13,19 +13,28 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A PEP 503 simple index serving one wheel this test makes itself ({@code berthwheel 0.1}, whose
- * module has {@code VALUE = 42}). Listens on the docker bridge gateway, the only host address build
- * containers reach.
+ * module has {@code VALUE = 42}). Listens on the gateway of the network builds run on (see {@link
+ * BuilderStack#buildNetworkGateway()}), the host's address as build steps see it. The wheel's bytes
+ * are the same on every run (stored entries, fixed times), so a fixture's {@code Pipfile.lock} can
+ * pin its hash ({@link #WHEEL_SHA256}).
  */
 public final class PackageIndex implements AutoCloseable {
-  static final String BRIDGE = "172.17.0.1";
   static final String WHEEL = "berthwheel-0.1-py3-none-any.whl";
-  private final HttpServer server;
 
-  public PackageIndex() {
+  /** The wheel's SHA-256, as the pipfile-lock fixture's Pipfile.lock pins it. */
+  public static final String WHEEL_SHA256 =
+      "262aecfe6ba1a89b11ba363c54d94e87231a747bcbc0db7c32716a9c4c1fd5da";
+
+  private final HttpServer server;
+  private final String address;
+
+  /** Serves on {@code address}, e.g. the build network's gateway. */
+  public PackageIndex(String address) {
+    this.address = address;
     try {
       byte[] wheel = wheel();
       String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wheel));
-      server = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
+      server = HttpServer.create(new InetSocketAddress(address, 0), 0);
       server.createContext(
           "/",
           ex -> {
@@ -61,12 +70,12 @@ public final class PackageIndex implements AutoCloseable {
           });
       server.start();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot serve the test package index on " + BRIDGE, e);
+      throw new IllegalStateException("cannot serve the test package index on " + address, e);
     }
   }
 
   public String url() {
-    return "http://" + BRIDGE + ":" + server.getAddress().getPort() + "/simple";
+    return "http://" + address + ":" + server.getAddress().getPort() + "/simple";
   }
 
   static byte[] wheel() throws IOException {
@@ -84,7 +93,7 @@ public final class PackageIndex implements AutoCloseable {
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       for (String[] f : files) {
         byte[] bytes = f[1].getBytes(StandardCharsets.UTF_8);
-        zip.putNextEntry(new ZipEntry(f[0]));
+        zip.putNextEntry(stored(f[0], bytes));
         zip.write(bytes);
         zip.closeEntry();
         String hash = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(bytes));
@@ -97,11 +106,25 @@ public final class PackageIndex implements AutoCloseable {
             .append('\n');
       }
       record.append("berthwheel-0.1.dist-info/RECORD,,\n");
-      zip.putNextEntry(new ZipEntry("berthwheel-0.1.dist-info/RECORD"));
-      zip.write(record.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] bytes = record.toString().getBytes(StandardCharsets.UTF_8);
+      zip.putNextEntry(stored("berthwheel-0.1.dist-info/RECORD", bytes));
+      zip.write(bytes);
       zip.closeEntry();
     }
     return out.toByteArray();
+  }
+
+  /** An uncompressed entry with a fixed time: the same bytes on every run and machine. */
+  private static ZipEntry stored(String name, byte[] bytes) {
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(bytes.length);
+    e.setCompressedSize(bytes.length);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes);
+    e.setCrc(crc.getValue());
+    e.setTimeLocal(java.time.LocalDateTime.of(2024, 1, 1, 0, 0));
+    return e;
   }
 
   private static byte[] sha256(byte[] b) {

@@ -62,4 +62,17 @@ public interface RegistryClient {
    *     tagged, and pushing again after uploading them succeeds
    */
   ImageDigest push(ImageRef target, PreparedImage image, Map<BlobDigest, String> sources);
+
+  /** A client of a registry that speaks the OCI distribution API, with a 10 s timeout. */
+  static RegistryClient distribution() {
+    return new org.berth.imagecache.registry.DistributionRegistryClient();
+  }
+
+  /**
+   * The scheme to reach a registry host by: plain HTTP on loopback (as Docker allows), HTTPS
+   * elsewhere.
+   */
+  static String scheme(String registry) {
+    return org.berth.imagecache.registry.DistributionRegistryClient.scheme(registry);
+  }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A single-platform image as read from a registry: its manifest and its configuration. Immutable
@@ -113,6 +115,17 @@ public final class RegistryImage {
   /** The configuration's JSON as stored. */
   public byte[] configJson() {
     return configJson.clone();
+  }
+
+  /** The image's labels (its configuration's {@code config.Labels}); empty when it has none. */
+  public Map<String, String> labels() {
+    Map<String, String> labels = new TreeMap<>();
+    ImageJson.read(configJson, "the configuration of " + ref)
+        .path("config")
+        .path("Labels")
+        .fields()
+        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
   }
 
   /**

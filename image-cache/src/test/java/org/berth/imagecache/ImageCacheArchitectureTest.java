@@ -1,7 +1,6 @@
 package org.berth.imagecache;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -15,31 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the module arrows of docs/architecture.md true: this module never reaches up. */
+/**
+ * The registry client's API stays free of third-party types (the module layering itself is checked
+ * once for all modules, by the portal's {@code LayeringTest}).
+ */
 class ImageCacheArchitectureTest {
 
   private final JavaClasses classes =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("org.berth.imagecache");
-
-  @Test
-  void doesNotDependOnModulesAboveIt() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.berth.imagecache..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.berth.builder..",
-            "org.berth.volumes..",
-            "org.berth.launch..",
-            "org.berth.sharing..",
-            "org.berth.templates..",
-            "org.berth.portal..")
-        .allowEmptyShould(true)
-        .check(classes);
-  }
 
   /** STYLE.md: the registry client's public API names only JDK and Berth types (no Jackson). */
   @Test

@@ -65,6 +65,11 @@ class RegistryImageTest {
   }
 
   @Test
+  void readsTheImagesLabels() {
+    assertEquals(java.util.Map.of("a", "b"), image(MediaTypes.DOCKER_MANIFEST).labels());
+  }
+
+  @Test
   void putsLayersOnTopAndKeepsEverythingElseOfTheConfiguration() throws Exception {
     RegistryImage base = image(MediaTypes.DOCKER_MANIFEST);
     Layer plain = Layer.uncompressed(BlobDigest.parse("sha256:" + "3".repeat(64)), 30);

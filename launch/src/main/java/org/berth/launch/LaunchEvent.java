@@ -25,4 +25,14 @@ public sealed interface LaunchEvent {
       return new PhaseChanged(phase, message, List.of());
     }
   }
+
+  /**
+   * Something the user should know about a launch that is not a phase: what a pull into a volume
+   * could not apply, say. {@code details} are lines to show under the message.
+   */
+  record Notice(String message, List<String> details) implements LaunchEvent {
+    public Notice {
+      details = List.copyOf(details);
+    }
+  }
 }

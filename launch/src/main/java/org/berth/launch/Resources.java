@@ -9,12 +9,23 @@ import java.time.Duration;
  */
 public record Resources(long memoryBytes, double cpus, Duration idleTimeout, Duration maxAge) {
 
+  /** The least memory a server may ask for. */
+  public static final long MIN_MEMORY = 32L << 20;
+
+  /** The smallest share of a processor a server may ask for. */
+  public static final double MIN_CPUS = 0.01;
+
   public Resources {
     if (memoryBytes <= 0) {
       throw new LaunchException.LimitExceeded("Memory must be more than zero.");
     }
-    if (!(cpus > 0)) {
-      throw new LaunchException.LimitExceeded("CPUs must be more than zero.");
+    if (memoryBytes < MIN_MEMORY) {
+      throw new LaunchException.LimitExceeded(
+          "Memory must be at least " + (MIN_MEMORY >> 20) + " MiB; a server cannot run in less.");
+    }
+    if (!(cpus >= MIN_CPUS) || Double.isInfinite(cpus)) {
+      throw new LaunchException.LimitExceeded(
+          "CPUs must be at least " + MIN_CPUS + " (a hundredth of a processor).");
     }
     if (idleTimeout.isNegative() || maxAge.isNegative()) {
       throw new LaunchException.LimitExceeded("Timeouts cannot be negative.");

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.berth.builder.BuildResources;
 import org.berth.builder.BuildService;
 import org.berth.builder.BuildStore;
 import org.berth.builder.BuilderConfig;
@@ -14,12 +15,12 @@ import org.berth.builder.InMemoryBuildStore;
 import org.berth.builder.RepoProvider;
 import org.berth.builder.SourcePolicy;
 import org.berth.builder.source.GitRepoProvider;
+import org.berth.builder.source.SourceValidator;
 import org.berth.builder.strategy.DockerEngine;
 import org.berth.builder.strategy.buildpacks.BuildpacksStrategy;
 import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
 import org.berth.builder.strategy.environment.EnvironmentStrategy;
 import org.berth.imagecache.RegistryClient;
-import org.berth.imagecache.registry.DistributionRegistryClient;
 
 /**
  * Wires the builder for Micronaut: the portal injects {@link BuildService} and provides its own
@@ -37,7 +38,14 @@ public class BuilderFactory {
         p.pipIndexUrl(),
         p.buildpacksBuilder(),
         p.maxConcurrentBuilds(),
-        p.buildTimeout());
+        p.buildTimeout(),
+        p.cranUrl(),
+        p.cranSnapshotUrl());
+  }
+
+  @Singleton
+  BuildResources buildResources(BuilderProperties p) {
+    return BuildResources.of(p.buildMemory(), p.buildCpus(), p.buildNetwork());
   }
 
   @Singleton
@@ -57,13 +65,13 @@ public class BuilderFactory {
   @Singleton
   @Requires(missingBeans = RegistryClient.class)
   RegistryClient registryClient() {
-    return new DistributionRegistryClient();
+    return RegistryClient.distribution();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  DockerEngine dockerEngine(RegistryClient registry) {
-    return new DockerEngine(DockerEngine.localClient(), registry);
+  DockerEngine dockerEngine(RegistryClient registry, BuildResources resources) {
+    return new DockerEngine(DockerEngine.localClient(), registry, resources);
   }
 
   @Singleton
@@ -80,11 +88,12 @@ public class BuilderFactory {
       DockerEngine engine,
       RegistryClient registry,
       BuildStore store) {
-    List<RepoProvider> providers = List.of(new GitRepoProvider(policy));
+    SourceValidator hostRules = new SourceValidator(policy);
+    List<RepoProvider> providers = List.of(new GitRepoProvider(policy, hostRules));
     return new BuildService(
         providers,
         List.of(
-            new DockerfileStrategy(engine, config),
+            new DockerfileStrategy(engine, config, hostRules),
             new BuildpacksStrategy(engine, config),
             new EnvironmentStrategy(engine, config)),
         registry,

@@ -15,6 +15,11 @@ import java.time.Duration;
  * @param buildpacksBuilder buildpacks builder image; null means none
  * @param maxConcurrentBuilds builds running at once
  * @param buildTimeout time limit of one build
+ * @param buildMemory memory limit of each build step, e.g. {@code 2g}
+ * @param buildCpus CPU limit of each build step, e.g. {@code 1} or {@code 0.5}
+ * @param buildNetwork Docker network builds run on, created when missing
+ * @param cranUrl CRAN mirror for R packages; null means CRAN's own address
+ * @param cranSnapshotUrl dated CRAN snapshots with {@code {date}}; null means none
  */
 @ConfigurationProperties("berth.builder")
 public record BuilderProperties(
@@ -24,4 +29,9 @@ public record BuilderProperties(
     @Nullable String pipIndexUrl,
     @Nullable String buildpacksBuilder,
     @Bindable(defaultValue = "2") int maxConcurrentBuilds,
-    @Bindable(defaultValue = "30m") Duration buildTimeout) {}
+    @Bindable(defaultValue = "30m") Duration buildTimeout,
+    @Bindable(defaultValue = "2g") String buildMemory,
+    @Bindable(defaultValue = "1") double buildCpus,
+    @Bindable(defaultValue = "berth-builds") String buildNetwork,
+    @Nullable String cranUrl,
+    @Nullable String cranSnapshotUrl) {}

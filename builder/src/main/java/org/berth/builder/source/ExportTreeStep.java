@@ -36,6 +36,14 @@ import org.eclipse.jgit.util.RawParseUtils;
  *
  * <p>Files of {@code deferFrom} bytes or more are listed and counted but not written (their folders
  * are made): {@link #write} writes them later, if a build asks for the whole checkout.
+ *
+ * <p>Links are written with their targets as committed, also those that leave the checkout
+ * (absolute, or climbing with {@code ..}): inside the built image they point where their author
+ * meant, as with {@code git clone}, {@code docker build} and repo2docker, and refusing them would
+ * fail repositories that link to a path of the image (a data folder, a mounted volume). On this
+ * host nothing follows them: Berth reads a checkout only through {@link
+ * org.berth.builder.SourceTree#file}, which refuses such links, and sends it to the engine as a tar
+ * that stores links as links.
  */
 final class ExportTreeStep {
   private static final Set<StandardOpenOption> NEW_FILE =

@@ -430,7 +430,11 @@ public final class GitRepoProvider implements RepoProvider {
       return 0;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      // A link's own size, never its target's: a repository's links may point anywhere.
+      return files
+          .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }
@@ -438,28 +442,48 @@ public final class GitRepoProvider implements RepoProvider {
 
   /** Removes everything under {@code dir} and {@code dir} itself. */
   public static void clear(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
+    // JGit may still be finishing work of its own in a mirror (an automatic gc's lock file, say):
+    // files that vanish meanwhile are fine, files that appear meanwhile get another pass.
+    IOException last = null;
+    for (int attempt = 0; attempt < 5 && Files.exists(dir); attempt++) {
+      try {
+        Files.walkFileTree(
+            dir,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                  throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+              }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              Files.delete(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      LOG.warn("could not remove {}: {}", dir, e.toString());
+              @Override
+              public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                  return FileVisitResult.CONTINUE;
+                }
+                throw e;
+              }
+
+              @Override
+              public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+              }
+            });
+        return;
+      } catch (IOException e) {
+        last = e;
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (last != null && Files.exists(dir)) {
+      LOG.warn("could not remove {}: {}", dir, last.toString());
     }
   }
 }

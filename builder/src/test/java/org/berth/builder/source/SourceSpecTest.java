@@ -128,7 +128,7 @@ class SourceSpecTest {
     SourceRefusedException e =
         assertThrows(
             SourceRefusedException.class, () -> validator.validate(SourceSpec.of(url, "main")));
-    assertTrue(e.getMessage().contains("internal"), e.getMessage());
+    assertTrue(e.getMessage().contains("inside this network"), e.getMessage());
   }
 
   @Test

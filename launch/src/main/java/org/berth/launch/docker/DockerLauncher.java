@@ -5,12 +5,14 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -18,11 +20,6 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.berth.launch.JupyterProbe;
 import org.berth.launch.LaunchEvent;
 import org.berth.launch.LaunchEvent.Phase;
 import org.berth.launch.LaunchEvent.PhaseChanged;
@@ -39,6 +37,7 @@ import org.berth.launch.LaunchHandle;
 import org.berth.launch.LaunchLimits;
 import org.berth.launch.LaunchRequest;
 import org.berth.launch.Launcher;
+import org.berth.launch.Mount;
 import org.berth.launch.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs servers as containers of the local Docker engine, hardened: a non-root user, no new
  * privileges, every capability dropped, pids, memory and CPU limits, no Docker socket, and the
- * server's port published on 127.0.0.1 only. Each server keeps its home on a named volume of its
- * own. Thread-safe.
+ * server's port published on 127.0.0.1 only. Servers run on a bridge network of Berth's own with
+ * traffic between containers turned off, so that one server cannot reach another. The volumes a
+ * request names are Docker named volumes, made (with Berth's labels) when missing and never removed
+ * but by {@link #deleteVolume}. Thread-safe.
  */
 public final class DockerLauncher implements Launcher {
 
@@ -59,7 +60,7 @@ public final class DockerLauncher implements Launcher {
   public static final String LABEL_SERVER_ID = "org.berth.server-id";
   public static final String LABEL_SPEC_HASH = "org.berth.spec-hash";
   static final String CONTAINER = "container";
-  static final String HOME = "/home/jovyan";
+  public static final String DEFAULT_NETWORK = "berth-servers";
   static final String USER = "1000:100";
   private static final int PORT = 8888;
   private static final Logger LOG = LoggerFactory.getLogger(DockerLauncher.class);
@@ -67,10 +68,16 @@ public final class DockerLauncher implements Launcher {
   private final DockerClient docker;
   private final String instance;
   private final LaunchLimits limits;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String network;
+  private final JupyterProbe probe = new JupyterProbe(Duration.ofSeconds(2));
+  private volatile boolean networkReady;
 
-  public DockerLauncher(String dockerHost, String instance, LaunchLimits limits) {
+  /**
+   * @param dockerHost the engine's address, e.g. {@code unix:///var/run/docker.sock}
+   * @param instance this Berth's instance id, written on every container and volume it makes
+   * @param network the bridge network servers run on, made (inter-container traffic off) if missing
+   */
+  public DockerLauncher(String dockerHost, String instance, LaunchLimits limits, String network) {
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     this.docker =
@@ -84,15 +91,12 @@ public final class DockerLauncher implements Launcher {
                 .build());
     this.instance = instance;
     this.limits = limits;
+    this.network = network;
   }
 
   /** The container and home volume names Berth uses for a server id. */
   public static String containerName(String serverId) {
     return "berth-" + serverId;
-  }
-
-  public static String homeVolume(String serverId) {
-    return "berth-home-" + serverId;
   }
 
   @Override
@@ -101,6 +105,7 @@ public final class DockerLauncher implements Launcher {
     events.accept(PhaseChanged.of(Phase.ALLOCATING, "Preparing " + request.name()));
     try {
       ensureImage(request.image());
+      ensureNetwork();
       String id = existingOrNew(request);
       events.accept(PhaseChanged.of(Phase.STARTING, "Starting " + request.name()));
       docker.startContainerCmd(id).exec();
@@ -169,11 +174,12 @@ public final class DockerLauncher implements Launcher {
     labels.put(LABEL_SERVER, request.name().value());
     labels.put(LABEL_SERVER_ID, request.serverId());
     labels.put(LABEL_SPEC_HASH, request.specHash());
-    String volume = homeVolume(request.serverId());
-    try {
-      docker.inspectVolumeCmd(volume).exec();
-    } catch (NotFoundException e) {
-      docker.createVolumeCmd().withName(volume).withLabels(labels).exec();
+    List<Bind> binds = new ArrayList<>();
+    for (Mount mount : request.mounts()) {
+      ensureVolume(mount.source());
+      AccessMode mode = mount.readOnly() ? AccessMode.ro : AccessMode.rw;
+      String source = mount.subPath().isEmpty() ? mount.source() : subPathOnHost(mount).toString();
+      binds.add(new Bind(source, new Volume(mount.target()), mode));
     }
     List<String> env = new ArrayList<>();
     request.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -190,7 +196,8 @@ public final class DockerLauncher implements Launcher {
             .withPidsLimit(limits.pidsLimit())
             .withCapDrop(Capability.ALL)
             .withSecurityOpts(List.of("no-new-privileges"))
-            .withBinds(new Bind(volume, new Volume(HOME)))
+            .withBinds(binds)
+            .withNetworkMode(network)
             .withRestartPolicy(RestartPolicy.noRestart())
             .withInit(false);
     return docker
@@ -207,11 +214,10 @@ public final class DockerLauncher implements Launcher {
 
   private void awaitReady(
       String id, int port, LaunchRequest request, Consumer<LaunchEvent> events) {
-    URI status = URI.create("http://127.0.0.1:" + port + request.baseUrl() + "api/status");
     Instant deadline = Instant.now().plus(limits.readinessTimeout());
     String reason = "did not answer within " + limits.readinessTimeout().toSeconds() + " s";
     for (int attempt = 1; Instant.now().isBefore(deadline); attempt++) {
-      if (answers(status, request.token())) {
+      if (probe.answers("127.0.0.1", port, request.baseUrl(), request.token())) {
         return;
       }
       // Asking the engine on every poll slows everything down when many servers start at once.
@@ -233,24 +239,6 @@ public final class DockerLauncher implements Launcher {
     List<String> tail = lastLines.subList(Math.max(0, lastLines.size() - 5), lastLines.size());
     throw new LaunchException.NotReady(
         tail.isEmpty() ? message : message + " Its last lines: " + String.join(" | ", tail));
-  }
-
-  private boolean answers(URI uri, String token) {
-    try {
-      HttpResponse<Void> r =
-          http.send(
-              HttpRequest.newBuilder(uri)
-                  .header("Authorization", "token " + token)
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchException.NotReady("Interrupted while waiting for the server.");
-    }
   }
 
   /** The last lines the container printed, for a failure message. */
@@ -313,9 +301,9 @@ public final class DockerLauncher implements Launcher {
   }
 
   @Override
-  public void deleteHome(String serverId) {
+  public void deleteVolume(String source) {
     try {
-      docker.removeVolumeCmd(homeVolume(serverId)).exec();
+      docker.removeVolumeCmd(source).exec();
     } catch (NotFoundException e) {
       // Never made, or already deleted.
     }
@@ -324,7 +312,6 @@ public final class DockerLauncher implements Launcher {
   @Override
   public void discard(String serverId) {
     remove(handle(containerName(serverId)));
-    deleteHome(serverId);
   }
 
   @Override
@@ -333,12 +320,13 @@ public final class DockerLauncher implements Launcher {
         docker
             .listContainersCmd()
             .withShowAll(true)
-            .withLabelFilter(Map.of(LABEL_MANAGED, "true", LABEL_INSTANCE, instance))
+            .withLabelFilter(Map.of(LABEL_MANAGED, "true"))
             .exec();
     return containers.stream()
         .map(
             c ->
                 new ManagedServer(
+                    c.getLabels().get(LABEL_INSTANCE),
                     c.getLabels().get(LABEL_SERVER_ID),
                     c.getLabels().get(LABEL_OWNER),
                     c.getLabels().get(LABEL_SERVER),
@@ -346,6 +334,65 @@ public final class DockerLauncher implements Launcher {
                     handle(c.getId()),
                     "running".equals(c.getState())))
         .toList();
+  }
+
+  /**
+   * The directory of a mount's sub-path in its volume's data, made if missing. It needs Berth on
+   * the engine's machine, with access to the engine's volume directories (as root).
+   */
+  private java.nio.file.Path subPathOnHost(Mount mount) {
+    String mountpoint = docker.inspectVolumeCmd(mount.source()).exec().getMountpoint();
+    java.nio.file.Path root = java.nio.file.Path.of(mountpoint);
+    if (!java.nio.file.Files.isDirectory(root)) {
+      throw new LaunchException(
+          "Mounting part of a volume needs Berth on the Docker engine's machine with access to "
+              + root
+              + ".");
+    }
+    return SubPathDirs.prepare(root, mount.subPath(), 1000, 100);
+  }
+
+  private void ensureVolume(String name) {
+    try {
+      docker.inspectVolumeCmd(name).exec();
+    } catch (NotFoundException e) {
+      docker
+          .createVolumeCmd()
+          .withName(name)
+          .withLabels(Map.of(LABEL_MANAGED, "true", LABEL_INSTANCE, instance))
+          .exec();
+    }
+  }
+
+  /**
+   * Makes the servers' network when it is missing: a bridge with inter-container traffic off, so a
+   * server reaches neither another server nor anything but what the host lets bridges reach.
+   */
+  private void ensureNetwork() {
+    if (networkReady) {
+      return;
+    }
+    synchronized (this) {
+      List<Network> found = docker.listNetworksCmd().withNameFilter(network).exec();
+      if (found.stream().noneMatch(n -> n.getName().equals(network))) {
+        try {
+          docker
+              .createNetworkCmd()
+              .withName(network)
+              .withDriver("bridge")
+              .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false"))
+              .withLabels(Map.of(LABEL_MANAGED, "true"))
+              .exec();
+        } catch (DockerException e) {
+          // Another Berth on this engine made it at the same moment.
+          if (docker.listNetworksCmd().withNameFilter(network).exec().stream()
+              .noneMatch(n -> n.getName().equals(network))) {
+            throw e;
+          }
+        }
+      }
+      networkReady = true;
+    }
   }
 
   private static LaunchHandle handle(String containerId) {

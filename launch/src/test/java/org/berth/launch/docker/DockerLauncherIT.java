@@ -34,6 +34,7 @@ import org.berth.launch.LaunchHandle;
 import org.berth.launch.LaunchLimits;
 import org.berth.launch.LaunchRequest;
 import org.berth.launch.Launcher.ManagedServer;
+import org.berth.launch.Mount;
 import org.berth.launch.Resources;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerStatus;
@@ -60,10 +61,11 @@ class DockerLauncherIT {
 
   private final String image = requiredEnv("BERTH_JUPYTER_BASE_IMAGE");
   private final String instance = "it" + random();
-  private final DockerLauncher launcher = new DockerLauncher(DOCKER, instance, LIMITS);
+  private final DockerLauncher launcher = launcher(instance);
   private final DockerClient docker = client();
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> serverIds = new ArrayList<>();
+  private final List<String> sharedVolumes = new ArrayList<>();
 
   @AfterAll
   void removeEverythingThisTestMade() {
@@ -73,8 +75,9 @@ class DockerLauncherIT {
       } catch (NotFoundException e) {
         // already gone
       }
-      launcher.deleteHome(id);
+      launcher.deleteVolume(home(id));
     }
+    sharedVolumes.forEach(launcher::deleteVolume);
   }
 
   @Test
@@ -140,6 +143,7 @@ class DockerLauncherIT {
             first.baseUrl(),
             first.resources(),
             "specB",
+            first.mounts(),
             Map.of("CHANGED", "1"));
     LaunchHandle recreated = launcher.start(changed, e -> {});
     assertNotEquals(handle.get("container"), recreated.get("container"));
@@ -160,6 +164,7 @@ class DockerLauncherIT {
             request.baseUrl(),
             request.resources(),
             "s",
+            request.mounts(),
             Map.of());
     LaunchException e =
         assertThrows(LaunchException.ImageNotFound.class, () -> launcher.start(missing, x -> {}));
@@ -168,8 +173,7 @@ class DockerLauncherIT {
         NotFoundException.class,
         () -> docker.inspectContainerCmd(DockerLauncher.containerName(request.serverId())).exec());
     assertThrows(
-        NotFoundException.class,
-        () -> docker.inspectVolumeCmd(DockerLauncher.homeVolume(request.serverId())).exec());
+        NotFoundException.class, () -> docker.inspectVolumeCmd(home(request.serverId())).exec());
   }
 
   @Test
@@ -185,6 +189,7 @@ class DockerLauncherIT {
             request.baseUrl(),
             new Resources(4L << 30, 1, Duration.ZERO, Duration.ZERO),
             "s",
+            request.mounts(),
             Map.of());
     LaunchException e =
         assertThrows(LaunchException.LimitExceeded.class, () -> launcher.start(greedy, x -> {}));
@@ -196,13 +201,15 @@ class DockerLauncherIT {
 
   @Test
   void aRestartedBerthFindsItsRunningServersWithoutDuplicates() {
-    DockerLauncher own = new DockerLauncher(DOCKER, "re" + random(), LIMITS);
+    DockerLauncher own = launcher("re" + random());
     List<LaunchHandle> handles = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       handles.add(own.start(request("re" + i, "s"), e -> {}));
     }
-    DockerLauncher restarted = new DockerLauncher(DOCKER, ownInstance(own, handles), LIMITS);
-    List<ManagedServer> found = restarted.listManaged();
+    String ownInstance = ownInstance(own, handles);
+    DockerLauncher restarted = launcher(ownInstance);
+    List<ManagedServer> found =
+        restarted.listManaged().stream().filter(s -> ownInstance.equals(s.instance())).toList();
     assertEquals(3, found.size());
     assertTrue(found.stream().allMatch(ManagedServer::running));
     for (LaunchHandle h : handles) {
@@ -214,8 +221,59 @@ class DockerLauncherIT {
               .count());
     }
     assertTrue(
-        launcher.listManaged().stream().noneMatch(s -> s.serverId().startsWith("re")),
-        "another instance's servers are not ours");
+        launcher.listManaged().stream()
+            .filter(s -> s.serverId().startsWith("re"))
+            .allMatch(s -> ownInstance.equals(s.instance())),
+        "each server says which instance it belongs to");
+  }
+
+  @Test
+  void aReadOnlyMountCannotBeWrittenFromInsideTheServer() throws Exception {
+    LaunchRequest base = request("reader", "ro");
+    String shared = "berth-it-shared-" + random();
+    sharedVolumes.add(shared);
+    LaunchRequest withShared =
+        new LaunchRequest(
+            base.owner(),
+            base.name(),
+            base.serverId(),
+            base.image(),
+            base.token(),
+            base.baseUrl(),
+            base.resources(),
+            base.specHash(),
+            List.of(base.mounts().get(0), new Mount("/srv/course", shared, "", true)),
+            Map.of());
+    LaunchHandle handle = launcher.start(withShared, e -> {});
+    String out = execFails(handle, "touch /srv/course/x");
+    assertTrue(out.contains("Read-only file system"), out);
+    exec(handle, "touch /home/jovyan/writable");
+  }
+
+  @Test
+  void oneServerCannotReachAnother() throws Exception {
+    LaunchHandle a = launcher.start(request("net-a", "n"), e -> {});
+    LaunchHandle b = launcher.start(request("net-b", "n"), e -> {});
+    String ip =
+        docker
+            .inspectContainerCmd(b.get("container"))
+            .exec()
+            .getNetworkSettings()
+            .getNetworks()
+            .get(DockerLauncher.DEFAULT_NETWORK)
+            .getIpAddress();
+    assertTrue(ip != null && !ip.isBlank(), "b runs on Berth's network");
+    String probe =
+        "import socket\n"
+            + "try:\n"
+            + "    socket.create_connection(('"
+            + ip
+            + "', 8888), 3)\n"
+            + "    print('reached')\n"
+            + "except OSError as e:\n"
+            + "    print('refused', e)\n";
+    String out = exec(a, "printf \"" + probe + "\" | python3 -");
+    assertTrue(out.startsWith("refused"), "server a reached server b: " + out);
   }
 
   private String ownInstance(DockerLauncher own, List<LaunchHandle> handles) {
@@ -239,7 +297,16 @@ class DockerLauncherIT {
         "/user/alice/" + name + "/",
         LIMITS.defaults(),
         specHash,
+        List.of(Mount.of("/home/jovyan", home(id))),
         Map.of());
+  }
+
+  private static String home(String serverId) {
+    return "berth-home-" + serverId;
+  }
+
+  private static DockerLauncher launcher(String instance) {
+    return new DockerLauncher(DOCKER, instance, LIMITS, DockerLauncher.DEFAULT_NETWORK);
   }
 
   private int status(int port, String token) throws Exception {
@@ -260,6 +327,17 @@ class DockerLauncherIT {
             .start();
     String out = new String(p.getInputStream().readAllBytes()).strip();
     assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
+  private static String execFails(LaunchHandle handle, String script)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("docker", "exec", handle.get("container"), "sh", "-c", script)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    assertNotEquals(0, p.waitFor(), "expected a failure, got: " + out);
     return out;
   }
 

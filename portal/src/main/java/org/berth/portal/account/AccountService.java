@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import org.berth.launch.UserName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public class AccountService {
     if (!config.isSignupEnabled()) {
       throw new SignUpClosedException();
     }
-    return create(UserName.parse(rawName), password, false);
+    return create(parse(rawName), password, false);
   }
 
   /** Creates a local account regardless of the sign-up switch (used for the first admin). */
@@ -82,6 +83,10 @@ public class AccountService {
     return users.findById(id);
   }
 
+  public Optional<UserAccount> findByName(String username) {
+    return users.findByUsername(username);
+  }
+
   /** Makes sure the named admin exists; an existing account is promoted, never re-passworded. */
   public void ensureAdmin(UserName name, String password) {
     Optional<UserAccount> existing = users.findByUsername(name.value());
@@ -100,6 +105,15 @@ public class AccountService {
     }
     if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
       throw new WeakPasswordException("A password has at most 72 bytes.");
+    }
+  }
+
+  /** A user name as typed, by the one rule; a broken rule is an account error on these forms. */
+  public static UserName parse(String raw) {
+    try {
+      return UserName.parse(raw);
+    } catch (org.berth.launch.InvalidUserNameException e) {
+      throw new InvalidUserNameException(e.getMessage());
     }
   }
 }

@@ -34,6 +34,6 @@ class AdminBootstrap {
       throw new IllegalStateException(
           "BERTH_ADMIN_USER is set but BERTH_ADMIN_PASSWORD is empty: set both, or neither.");
     }
-    accounts.ensureAdmin(UserName.parse(user), password);
+    accounts.ensureAdmin(AccountService.parse(user), password);
   }
 }

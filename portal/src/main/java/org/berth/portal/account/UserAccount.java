@@ -6,6 +6,7 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.MappedProperty;
 import java.time.Instant;
+import org.berth.launch.UserName;
 
 /**
  * A stored account. {@code passwordHash} is empty for accounts that sign in through an identity

@@ -1,5 +1,7 @@
 package org.berth.portal.account;
 
+import org.berth.launch.UserName;
+
 /** Somebody already has this user name. */
 public class UserNameTakenException extends AccountException {
 

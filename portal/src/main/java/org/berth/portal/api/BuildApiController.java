@@ -21,11 +21,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildHandle;
 import org.berth.builder.BuildRecord;
+import org.berth.builder.NoSuchBuildException;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.BuildView;
 import org.berth.portal.builds.Builds;
-import org.berth.portal.builds.NoSuchBuildException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -74,7 +74,7 @@ class BuildApiController {
     CurrentUser user = csrf.require(authentication, request, null);
     BuildHandle handle =
         builds.submit(
-            body == null ? null : body.repo(), body == null ? null : body.ref(), user.id());
+            body == null ? null : body.repo(), body == null ? null : body.ref(), user.username());
     return HttpResponse.accepted().body(BuildView.of(handle));
   }
 
@@ -90,7 +90,7 @@ class BuildApiController {
       HttpRequest<?> request, Authentication authentication, @PathVariable String id) {
     CurrentUser user = csrf.require(authentication, request, null);
     return HttpResponse.accepted()
-        .body(new CancelView(id, builds.cancel(id, user.id()).name().toLowerCase()));
+        .body(new CancelView(id, builds.cancel(id, user.username()).name().toLowerCase()));
   }
 
   @Get("/{id}")

@@ -24,25 +24,34 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.berth.launch.LaunchEvent;
+import org.berth.launch.Principal;
+import org.berth.launch.Server;
+import org.berth.launch.ServerSpec;
+import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.servers.LaunchSpec;
-import org.berth.portal.servers.ServerService;
 import org.berth.portal.servers.ServerView;
+import org.berth.portal.servers.ServerViews;
 import org.reactivestreams.Publisher;
 
-/** The caller's named servers. */
+/** The caller's named servers: the HTTP side of the servers domain. */
 @Controller("/api/v1/servers")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "servers")
 class ServerApiController {
 
-  private final ServerService servers;
+  private final Servers servers;
+  private final ServerViews views;
   private final Csrf csrf;
+  private final Principals principals;
 
-  ServerApiController(ServerService servers, Csrf csrf) {
+  ServerApiController(Servers servers, ServerViews views, Csrf csrf, Principals principals) {
+    this.principals = principals;
     this.servers = servers;
+    this.views = views;
     this.csrf = csrf;
   }
 
@@ -53,49 +62,64 @@ class ServerApiController {
   @Put("/{name}")
   @Operation(
       summary =
-          "Create, reuse or (with confirm=true after a spec change) recreate a server; waits until"
-              + " it is ready")
+          "Create, reuse or (with confirm=true after a change of settings) update a server; waits"
+              + " until it is ready")
   HttpResponse<ServerView> launch(
       HttpRequest<?> request,
       Authentication authentication,
       @PathVariable String name,
       @Nullable @QueryValue Boolean confirm,
       @Nullable @Body LaunchSpec spec) {
-    CurrentUser user = csrf.require(authentication, request, null);
-    ServerService.Launched launched =
+    Principal user = principals.of(csrf.require(authentication, request, null));
+    Servers.Launched launched =
         servers.launch(
             user,
             name,
-            spec == null ? new LaunchSpec(null, null, null, null, null, null, null, null) : spec,
+            spec == null ? ServerSpec.Request.defaults() : spec.toRequest(),
             Boolean.TRUE.equals(confirm));
     return HttpResponse.status(launched.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(launched.server());
+        .body(views.of(launched.server()));
   }
 
   @Get
   @Operation(summary = "The caller's servers")
   List<ServerView> list(Authentication authentication) {
-    return servers.list(CurrentUser.of(authentication));
+    return views.list(principals.of(CurrentUser.of(authentication)));
   }
 
   @Get("/{name}")
   @Operation(summary = "One of the caller's servers")
   ServerView get(Authentication authentication, @PathVariable String name) {
-    return servers.get(CurrentUser.of(authentication), name);
+    return views.get(principals.of(CurrentUser.of(authentication)), name);
+  }
+
+  @Post("/{name}/start")
+  @Operation(summary = "Start a stopped server again with its saved settings; waits until ready")
+  ServerView start(
+      HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
+    Server started =
+        servers.start(principals.of(csrf.require(authentication, request, null)), name);
+    return views.of(started);
   }
 
   @Post("/{name}/stop")
-  @Operation(summary = "Stop a server; its home is kept")
+  @Operation(summary = "Stop a server; its files are kept")
   ServerView stop(
       HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    return servers.stop(csrf.require(authentication, request, null), name);
+    return views.of(servers.stop(principals.of(csrf.require(authentication, request, null)), name));
   }
 
   @Delete("/{name}")
-  @Operation(summary = "Delete a server and its home")
+  @Operation(summary = "Delete a server; its files are kept unless deleteData=true")
   HttpResponse<?> delete(
-      HttpRequest<?> request, Authentication authentication, @PathVariable String name) {
-    servers.delete(csrf.require(authentication, request, null), name);
+      HttpRequest<?> request,
+      Authentication authentication,
+      @PathVariable String name,
+      @Nullable @QueryValue Boolean deleteData) {
+    servers.delete(
+        principals.of(csrf.require(authentication, request, null)),
+        name,
+        Boolean.TRUE.equals(deleteData));
     return HttpResponse.noContent();
   }
 
@@ -103,12 +127,15 @@ class ServerApiController {
   @Operation(summary = "The latest launch's events as Server-Sent Events")
   Publisher<Event<LaunchEventView>> events(
       Authentication authentication, @PathVariable String name) {
-    return reactor.core.publisher.Flux.from(
-            servers.launchEvents(CurrentUser.of(authentication), name))
+    return views
+        .events(principals.of(CurrentUser.of(authentication)), name)
         .map(ServerApiController::view);
   }
 
   private static Event<LaunchEventView> view(LaunchEvent event) {
+    if (event instanceof LaunchEvent.Notice n) {
+      return Event.of(new LaunchEventView("notice", n.message(), n.details())).name("notice");
+    }
     LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) event;
     return Event.of(
             new LaunchEventView(p.phase().name().toLowerCase(), p.message(), p.lastLogLines()))

@@ -3,9 +3,6 @@ package org.berth.portal.builds;
 import io.micronaut.context.BeanProvider;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +13,7 @@ import org.berth.builder.BuildRecord;
 import org.berth.builder.BuildService;
 import org.berth.builder.BuildStore;
 import org.berth.builder.BuiltImage;
+import org.berth.builder.NoSuchBuildException;
 import org.berth.builder.SourceSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -31,7 +29,6 @@ public class Builds {
 
   private final BeanProvider<BuildService> service;
   private final BeanProvider<BuildStore> store;
-  private final Map<String, Set<Long>> requesters = new ConcurrentHashMap<>();
 
   Builds(BeanProvider<BuildService> service, BeanProvider<BuildStore> store) {
     this.service = service;
@@ -48,63 +45,41 @@ public class Builds {
             SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip()));
   }
 
+  /** Fetches a source's files at its resolved commit without building (see BuildService). */
+  public org.berth.builder.SourceTree fetch(SourceSpec source, java.nio.file.Path into) {
+    return service().fetch(source, into);
+  }
+
   /** Starts (or joins, or finds cached) the build of a parsed source. */
   public BuildHandle submit(SourceSpec source) {
     return service().submit(source);
   }
 
-  /** As {@link #submit(String, String)}, remembering that this user waits for the build. */
-  public BuildHandle submit(String repo, String ref, long userId) {
-    return requestedBy(submit(repo, ref), userId);
+  /** As {@link #submit(String, String)}, recording that this user waits for the build. */
+  public BuildHandle submit(String repo, String ref, String requester) {
+    return submit(repo, ref).requestedBy(requester);
   }
 
-  /** As {@link #submit(SourceSpec)}, remembering that this user waits for the build. */
-  public BuildHandle submit(SourceSpec source, long userId) {
-    return requestedBy(submit(source), userId);
-  }
-
-  private BuildHandle requestedBy(BuildHandle handle, long userId) {
-    if (!handle.isDone()) {
-      requesters.computeIfAbsent(handle.id(), k -> ConcurrentHashMap.newKeySet()).add(userId);
-      handle.result().whenComplete((image, error) -> requesters.remove(handle.id()));
-    }
-    return handle;
-  }
-
-  /** What a cancel did. */
-  public enum Cancelled {
-    /** Nobody else waited: the build stops. */
-    STOPPED,
-    /** Others still wait for the same build: only this user's request was withdrawn. */
-    WITHDRAWN
+  /** As {@link #submit(SourceSpec)}, recording that this user waits for the build. */
+  public BuildHandle submit(SourceSpec source, String requester) {
+    return service().submit(source, requester);
   }
 
   /**
-   * Withdraws the user's request for a running or queued build; the build itself stops when nobody
-   * else waits for it (identical requests share one build).
-   *
-   * @throws NoSuchBuildException when no such build is running
-   * @throws NotYourBuildException when the user did not ask for this build
+   * Withdraws the user's request for a running or queued build (see {@link
+   * BuildService#cancel(String, String)}).
    */
-  public Cancelled cancel(String id, long userId) {
-    BuildHandle handle =
-        find(id).filter(h -> !h.isDone()).orElseThrow(() -> new NoSuchBuildException(id));
-    Set<Long> waiting = requesters.getOrDefault(id, Set.of());
-    synchronized (waiting) {
-      if (!waiting.remove(userId)) {
-        throw new NotYourBuildException(id);
-      }
-      if (!waiting.isEmpty()) {
-        return Cancelled.WITHDRAWN;
-      }
-    }
-    handle.cancel();
-    return Cancelled.STOPPED;
+  public BuildHandle.Cancelled cancel(String id, String requester) {
+    return service().cancel(id, requester);
   }
 
-  /** Builds (or finds) the image of a repository at a ref and waits for it. */
-  public BuiltImage imageOf(String repo, String ref) {
-    BuildHandle handle = submit(repo, ref);
+  /**
+   * Waits for a build's image.
+   *
+   * @throws BuildException when the build fails, is cancelled or takes too long
+   */
+  public BuiltImage await(BuildHandle handle) {
+    String repo = handle.source().spec().repoUrl();
     try {
       return handle.result().get(WAIT.toMinutes(), TimeUnit.MINUTES);
     } catch (ExecutionException e) {

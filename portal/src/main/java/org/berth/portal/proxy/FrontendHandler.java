@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.berth.launch.Route;
 import org.berth.portal.auth.TokenService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,8 +130,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Berth could not check access.");
       return;
     }
-    Optional<ServerRoute> route = directory.find(serverId);
-    if (user.isEmpty() || route.isEmpty() || !route.get().admits(user.get())) {
+    Optional<Route> route = directory.find(serverId);
+    if (user.isEmpty() || route.isEmpty() || !route.get().owner().value().equals(user.get())) {
       // A browser learns nothing about which servers exist; a script with a valid token is told
       // plainly that it may not.
       boolean forbidden = byToken && user.isPresent();
@@ -144,7 +145,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     forward(ctx, request, route.get());
   }
 
-  private void forward(ChannelHandlerContext ctx, HttpRequest request, ServerRoute route) {
+  private void forward(ChannelHandlerContext ctx, HttpRequest request, Route route) {
     stripBerthCredentials(request);
     request.headers().set(HttpHeaderNames.AUTHORIZATION, "token " + route.token());
     directory.touch(route.serverId());

@@ -5,27 +5,35 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.berth.launch.ActivitySource;
+import org.berth.launch.Route;
+import org.berth.launch.Routes;
 
 /**
- * The running servers the proxy may forward to, by server id, and when each was last used. Kept in
- * memory and filled by whoever starts or re-adopts servers. Thread-safe.
+ * The running servers the proxy may forward to, by server id, and when each last had traffic
+ * through the proxy. The servers domain opens and closes routes; the proxy reads them and reports
+ * activity back for culling. Kept in memory (reconciliation fills it again after a restart).
+ * Thread-safe.
  */
 @Singleton
-public class ServerDirectory {
+public class ServerDirectory implements Routes, ActivitySource {
 
-  private final Map<String, ServerRoute> routes = new ConcurrentHashMap<>();
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final Map<String, Instant> activity = new ConcurrentHashMap<>();
 
-  public void register(ServerRoute route) {
+  @Override
+  public void open(Route route) {
     routes.put(route.serverId(), route);
-    activity.put(route.serverId(), Instant.now());
+    activity.putIfAbsent(route.serverId(), Instant.now());
   }
 
-  public void unregister(String serverId) {
+  @Override
+  public void close(String serverId) {
     routes.remove(serverId);
+    activity.remove(serverId);
   }
 
-  public Optional<ServerRoute> find(String serverId) {
+  public Optional<Route> find(String serverId) {
     return Optional.ofNullable(routes.get(serverId));
   }
 
@@ -34,8 +42,8 @@ public class ServerDirectory {
     activity.put(serverId, Instant.now());
   }
 
-  /** When the server last had traffic through the proxy, if it ever had. */
-  public Optional<Instant> lastActivity(String serverId) {
-    return Optional.ofNullable(activity.get(serverId));
+  @Override
+  public Optional<Instant> lastActivity(Route route) {
+    return Optional.ofNullable(activity.get(route.serverId()));
   }
 }

@@ -2,6 +2,7 @@ package org.berth.portal.servers;
 
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.berth.builder.BuildEvent;
@@ -10,7 +11,11 @@ import org.berth.builder.BuildHandle;
 import org.berth.builder.SourceSpec;
 import org.berth.launch.LaunchEvent;
 import org.berth.launch.LaunchException;
+import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
+import org.berth.launch.ServerSpec;
+import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import reactor.core.publisher.Flux;
@@ -28,11 +33,16 @@ import reactor.core.scheduler.Schedulers;
 public class BinderLaunches {
 
   private final Builds builds;
-  private final ServerService servers;
+  private final Servers servers;
+  private final ServerViews views;
 
-  BinderLaunches(Builds builds, ServerService servers) {
+  private final Principals principals;
+
+  BinderLaunches(Builds builds, Servers servers, ServerViews views, Principals principals) {
+    this.principals = principals;
     this.builds = builds;
     this.servers = servers;
+    this.views = views;
   }
 
   /** A BinderHub message. */
@@ -63,7 +73,7 @@ public class BinderLaunches {
           name == null || name.isBlank()
               ? ServerName.suggest(lastSegment(source.repoUrl()), "binder")
               : new ServerName(name);
-      handle = builds.submit(source, user.id());
+      handle = builds.submit(source, user.username());
     } catch (BuildException | LaunchException e) {
       return Flux.just(message("failed", e.getMessage()));
     }
@@ -71,9 +81,8 @@ public class BinderLaunches {
     if (buildOnly) {
       return stream;
     }
-    LaunchSpec launch =
-        new LaunchSpec(
-            null, source.repoUrl(), handle.source().commit(), null, null, null, null, null);
+    ServerSpec.Request launch =
+        ServerSpec.Request.defaults().withRepo(source.repoUrl(), handle.source().commit());
     return stream.concatWith(
         Mono.fromFuture(handle.result())
             .onErrorResume(e -> Mono.empty())
@@ -138,23 +147,38 @@ public class BinderLaunches {
 
   /** Launches (or reuses) the server, streaming launching, then ready or failed. */
   private Flux<Map<String, Object>> launch(
-      CurrentUser user, ServerName name, LaunchSpec spec, boolean confirm, BuildHandle build) {
-    return Mono.fromCallable(() -> servers.launchInBackground(user, name.value(), spec, confirm))
+      CurrentUser user,
+      ServerName name,
+      ServerSpec.Request spec,
+      boolean confirm,
+      BuildHandle build) {
+    Principal principal = principals.of(user);
+    return Mono.fromCallable(
+            () -> views.of(servers.launchInBackground(principal, name.value(), spec, confirm)))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMapMany(
             view -> {
               Flux<Map<String, Object>> launching =
                   Flux.just(message("launching", "Launching server " + name));
-              if ("RUNNING".equals(view.state())) {
+              if (view.running()) {
                 return launching.concatWith(Flux.just(ready(view, build)));
               }
               return launching.concatWith(
-                  Flux.from(servers.launchEvents(user, name.value()))
+                  views
+                      .events(principal, name.value())
                       .map(
                           e -> {
+                            if (e instanceof LaunchEvent.Notice n) {
+                              return message(
+                                  "launching",
+                                  String.join(
+                                          "\n",
+                                          List.of(n.message(), String.join("\n", n.details())))
+                                      .strip());
+                            }
                             LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) e;
                             return switch (p.phase()) {
-                              case READY -> ready(servers.get(user, name.value()), build);
+                              case READY -> ready(views.get(principal, name.value()), build);
                               case FAILED ->
                                   message(
                                       "failed",

@@ -2,11 +2,16 @@ package org.berth.portal.servers;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.Map;
+import org.berth.launch.MountSpec;
+import org.berth.launch.ServerSpec;
+import org.berth.volumes.Access;
 
 /**
- * A launch as a client sends it. Every field may be left out: resources take the configured
- * defaults, the image the configured default. {@code repo}/{@code ref} are for building from a
- * repository, which is not wired into launches yet.
+ * A launch as the API receives it (JSON): the wire form of {@link ServerSpec.Request}. Every field
+ * may be left out: resources take the configured defaults, the image the configured default, and
+ * the server mounts only its owner's home.
  */
 @Serdeable
 public record LaunchSpec(
@@ -17,4 +22,48 @@ public record LaunchSpec(
     @Nullable Double cpus,
     @Nullable String idleTimeout,
     @Nullable String path,
-    @Nullable Boolean cullingDisabled) {}
+    @Nullable Boolean cullingDisabled,
+    @Nullable List<MountBody> mounts) {
+
+  /**
+   * One mount: where ({@code target}), which volume ({@code name}, {@code owner/name} or {@code
+   * home}), {@code mode} {@code ro} or {@code rw} (the default), an optional {@code subPath} with
+   * placeholders, and how it is seeded: a git repository ({@code seedRepo}, {@code seedRef}), or
+   * {@code seed: "image"}.
+   */
+  @Serdeable
+  public record MountBody(
+      @Nullable String target,
+      @Nullable String volume,
+      @Nullable String mode,
+      @Nullable String subPath,
+      @Nullable String seed,
+      @Nullable String seedRepo,
+      @Nullable String seedRef) {
+
+    public MountSpec toSpec() {
+      boolean readOnly = mode != null && Access.parse(mode) == Access.READ_ONLY;
+      MountSpec.Seed s = MountSpec.Seed.NONE;
+      if (seedRepo != null && !seedRepo.isBlank()) {
+        s = MountSpec.Seed.git(seedRepo, seedRef);
+      } else if (seed != null && seed.strip().equalsIgnoreCase("image")) {
+        s = new MountSpec.Seed(MountSpec.Seed.Kind.IMAGE, "", "");
+      }
+      return new MountSpec(target, volume, readOnly, subPath, s);
+    }
+  }
+
+  public ServerSpec.Request toRequest() {
+    return new ServerSpec.Request(
+        image,
+        repo,
+        ref,
+        memory,
+        cpus,
+        idleTimeout,
+        path,
+        cullingDisabled,
+        mounts == null ? List.of() : mounts.stream().map(MountBody::toSpec).toList(),
+        Map.of());
+  }
+}

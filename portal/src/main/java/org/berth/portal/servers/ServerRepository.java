@@ -9,13 +9,13 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface ServerRepository extends CrudRepository<ServerRecord, Long> {
 
-  Optional<ServerRecord> findByOwnerIdAndName(long ownerId, String name);
+  Optional<ServerRecord> findByOwnerNameAndName(String ownerName, String name);
 
-  List<ServerRecord> findByOwnerIdOrderByName(long ownerId);
+  List<ServerRecord> findByOwnerNameOrderByName(String ownerName);
 
-  List<ServerRecord> findByStateIn(List<String> states);
+  List<ServerRecord> findByState(String state);
 
   Optional<ServerRecord> findByServerId(String serverId);
 
-  long countByOwnerId(long ownerId);
+  long countByOwnerName(String ownerName);
 }

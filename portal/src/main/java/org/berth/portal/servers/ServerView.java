@@ -3,14 +3,24 @@ package org.berth.portal.servers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import org.berth.launch.Server;
+import org.berth.launch.ServerSpec;
+import org.berth.launch.ServerState;
 
-/** A server as its owner sees it through the API and pages. Never carries the server's token. */
+/**
+ * A server as its owner sees it through the API and pages. Never carries the server's token. {@code
+ * url} is the server's address on its own origin; {@code openUrl} the portal link that signs the
+ * browser in there.
+ */
 @Serdeable
 public record ServerView(
     String name,
-    String state,
+    ServerState state,
     @Nullable String message,
     String image,
+    @Nullable String repo,
+    @Nullable String ref,
+    @Nullable String commit,
     long memoryBytes,
     double cpus,
     long idleTimeoutSeconds,
@@ -18,4 +28,31 @@ public record ServerView(
     String url,
     String openUrl,
     Instant createdAt,
-    @Nullable Instant startedAt) {}
+    @Nullable Instant startedAt) {
+
+  /** The view of a server served from {@code origin} (e.g. {@code http://abc.localhost:8081}). */
+  public static ServerView of(Server s, String origin) {
+    ServerSpec spec = s.spec();
+    ServerSpec.Source source = spec.source();
+    return new ServerView(
+        s.name().value(),
+        s.state(),
+        s.message(),
+        spec.image(),
+        source.isNone() ? null : source.repo(),
+        source.isNone() ? null : source.ref(),
+        source.isNone() ? null : source.commit(),
+        spec.resources().memoryBytes(),
+        spec.resources().cpus(),
+        spec.resources().idleTimeout().toSeconds(),
+        spec.cullingDisabled(),
+        origin + s.baseUrl(),
+        "/servers/" + s.name().value() + "/open",
+        s.createdAt(),
+        s.startedAt());
+  }
+
+  public boolean running() {
+    return state == ServerState.RUNNING;
+  }
+}

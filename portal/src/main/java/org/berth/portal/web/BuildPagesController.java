@@ -53,7 +53,7 @@ class BuildPagesController {
       Authentication authentication,
       @PathVariable String id,
       @Body Map<String, String> form) {
-    builds.cancel(id, csrf.require(authentication, request, form.get(Csrf.FIELD)).id());
+    builds.cancel(id, csrf.require(authentication, request, form.get(Csrf.FIELD)).username());
     return Pages.redirect("/builds/" + id);
   }
 

@@ -6,6 +6,7 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.security.authentication.AuthorizationException;
@@ -14,16 +15,14 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.berth.builder.BuildException;
+import org.berth.builder.NoSuchBuildException;
+import org.berth.builder.NotYourBuildException;
 import org.berth.builder.UnknownRefException;
 import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
-import org.berth.portal.builds.NoSuchBuildException;
-import org.berth.portal.builds.NotYourBuildException;
-import org.berth.portal.servers.ServerNotFoundException;
-import org.berth.portal.servers.SpecChangedException;
-import org.berth.portal.servers.TooManyServersException;
+import org.berth.volumes.VolumeException;
 
 /**
  * Maps Berth's exceptions to HTTP in one place: JSON {@link ApiError} for {@code /api/}, pages for
@@ -88,21 +87,37 @@ final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(HttpRequest request, LaunchException exception) {
       HttpStatus status = statusOf(exception);
-      if (exception instanceof SpecChangedException changed && Pages.isApi(request)) {
-        return HttpResponse.status(status)
-            .body(new SpecChangedError(status.getCode(), changed.getMessage(), changed.changes()));
+      MutableHttpResponse<?> response;
+      if (exception instanceof LaunchException.SpecChanged changed && Pages.isApi(request)) {
+        response =
+            HttpResponse.status(status)
+                .body(
+                    new SpecChangedError(
+                        status.getCode(), changed.getMessage(), changed.changes()));
+      } else {
+        response =
+            Pages.isApi(request)
+                ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+                : Pages.error(status, exception.getMessage(), null);
       }
-      return Pages.isApi(request)
-          ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+      if (exception instanceof LaunchException.AtCapacity busy) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
+      }
+      return response;
     }
 
     static HttpStatus statusOf(LaunchException e) {
-      if (e instanceof ServerNotFoundException) {
+      if (e instanceof LaunchException.ServerNotFound) {
         return HttpStatus.NOT_FOUND;
       }
-      if (e instanceof SpecChangedException || e instanceof TooManyServersException) {
+      if (e instanceof LaunchException.SpecChanged || e instanceof LaunchException.TooManyServers) {
         return HttpStatus.CONFLICT;
+      }
+      if (e instanceof LaunchException.AtCapacity) {
+        return HttpStatus.TOO_MANY_REQUESTS;
+      }
+      if (e instanceof LaunchException.MountForbidden) {
+        return HttpStatus.FORBIDDEN;
       }
       if (e instanceof LaunchException.ImageNotFound) {
         return HttpStatus.UNPROCESSABLE_ENTITY;
@@ -177,6 +192,53 @@ final class ErrorHandlers {
       return Pages.isApi(request)
           ? ApiError.of(status, exception.getMessage())
           : Pages.error(status, exception.getMessage(), null);
+    }
+  }
+
+  /** A user name that breaks the rule, met outside the account forms (in a URL, say). */
+  @Produces
+  @Singleton
+  static class InvalidUserName
+      implements ExceptionHandler<org.berth.launch.InvalidUserNameException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(
+        HttpRequest request, org.berth.launch.InvalidUserNameException exception) {
+      return Pages.isApi(request)
+          ? ApiError.of(HttpStatus.BAD_REQUEST, exception.getMessage())
+          : Pages.error(HttpStatus.BAD_REQUEST, exception.getMessage(), null);
+    }
+  }
+
+  /** Volume failures: the status says what went wrong. */
+  @Produces
+  @Singleton
+  static class Volume implements ExceptionHandler<VolumeException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, VolumeException exception) {
+      HttpStatus status = statusOf(exception);
+      return Pages.isApi(request)
+          ? ApiError.of(status, exception.getMessage())
+          : Pages.error(status, exception.getMessage(), null);
+    }
+
+    static HttpStatus statusOf(VolumeException e) {
+      if (e instanceof VolumeException.NotFound) {
+        return HttpStatus.NOT_FOUND;
+      }
+      if (e instanceof VolumeException.Forbidden) {
+        return HttpStatus.FORBIDDEN;
+      }
+      if (e instanceof VolumeException.Exists
+          || e instanceof VolumeException.InUse
+          || e instanceof VolumeException.QuotaExceeded) {
+        return HttpStatus.CONFLICT;
+      }
+      if (e instanceof VolumeException.Backend) {
+        return HttpStatus.SERVICE_UNAVAILABLE;
+      }
+      return HttpStatus.BAD_REQUEST;
     }
   }
 }

@@ -20,14 +20,13 @@ import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
+import org.berth.launch.ServerSpec;
+import org.berth.launch.Servers;
+import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
-import org.berth.portal.servers.LaunchConfiguration;
-import org.berth.portal.servers.LaunchSpec;
-import org.berth.portal.servers.ServerNotFoundException;
-import org.berth.portal.servers.ServerService;
-import org.berth.portal.servers.SpecChangedException;
+import org.berth.portal.servers.ServerViews;
 
 /** The launch form's target and the "my servers" page with its actions. */
 @Hidden
@@ -36,16 +35,18 @@ import org.berth.portal.servers.SpecChangedException;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ServerPagesController {
 
-  private final ServerService servers;
+  private final Servers servers;
+  private final ServerViews views;
   private final Builds builds;
-  private final LaunchConfiguration launch;
   private final Csrf csrf;
+  private final Principals principals;
 
   ServerPagesController(
-      ServerService servers, Builds builds, LaunchConfiguration launch, Csrf csrf) {
+      Servers servers, ServerViews views, Builds builds, Csrf csrf, Principals principals) {
+    this.principals = principals;
     this.servers = servers;
+    this.views = views;
     this.builds = builds;
-    this.launch = launch;
     this.csrf = csrf;
   }
 
@@ -58,8 +59,8 @@ class ServerPagesController {
   MutableHttpResponse<?> launch(
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
     CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
-    LaunchSpec spec =
-        new LaunchSpec(
+    ServerSpec.Request spec =
+        new ServerSpec.Request(
             form.get("image"),
             form.get("repo"),
             form.get("ref"),
@@ -74,7 +75,7 @@ class ServerPagesController {
       String repo = form.get("repo");
       if (repo != null && !repo.isBlank() && form.get("built") == null) {
         // Build first, in view: the build page continues the launch when the image is there.
-        BuildHandle build = builds.submit(repo, form.get("ref"), user.id());
+        BuildHandle build = builds.submit(repo, form.get("ref"), user.username());
         if (!build.isDone() || build.result().isCompletedExceptionally()) {
           HttpStatus status = HttpStatus.ACCEPTED;
           if (build.result().isCompletedExceptionally()) {
@@ -84,9 +85,10 @@ class ServerPagesController {
               status, user, builds.view(build.id()), builds.log(build.id()), form);
         }
       }
-      servers.launchInBackground(user, name, spec, "true".equals(form.get("confirm")));
+      servers.launchInBackground(
+          principals.of(user), name, spec, "true".equals(form.get("confirm")));
       return Pages.redirect("/servers/" + name + "/launching");
-    } catch (SpecChangedException e) {
+    } catch (LaunchException.SpecChanged e) {
       Map<String, Object> model = Pages.model(user);
       model.put("form", form);
       model.put("changes", e.changes());
@@ -106,9 +108,9 @@ class ServerPagesController {
     Map<String, Object> model = Pages.model(user);
     model.put("name", name);
     try {
-      model.put("server", servers.get(user, name));
-    } catch (ServerNotFoundException e) {
-      if (!servers.hasLaunched(user, name)) {
+      model.put("server", views.get(principals.of(user), name));
+    } catch (LaunchException.ServerNotFound e) {
+      if (!servers.hasLaunched(principals.of(user), name)) {
         throw e; // 404: neither a server nor a launch of that name
       }
       // A failed first launch leaves no server; its events still say why it failed.
@@ -121,13 +123,13 @@ class ServerPagesController {
   MutableHttpResponse<?> list(Authentication authentication) {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
-    model.put("servers", servers.list(user));
+    model.put("servers", views.list(principals.of(user)));
     return Pages.page(HttpStatus.OK, "servers", model);
   }
 
   @Get("/servers/{name}/open")
   MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
-    return Pages.redirect(servers.openLink(CurrentUser.of(authentication), name));
+    return Pages.redirect(views.openLink(principals.of(CurrentUser.of(authentication)), name));
   }
 
   @Post(value = "/servers/{name}/stop", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -136,7 +138,7 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.stop(csrf.require(authentication, request, form.get(Csrf.FIELD)), name);
+    servers.stop(principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))), name);
     return Pages.redirect("/servers");
   }
 
@@ -146,7 +148,10 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Body Map<String, String> form) {
-    servers.delete(csrf.require(authentication, request, form.get(Csrf.FIELD)), name);
+    servers.delete(
+        principals.of(csrf.require(authentication, request, form.get(Csrf.FIELD))),
+        name,
+        "true".equals(form.get("deleteData")));
     return Pages.redirect("/servers");
   }
 
@@ -155,7 +160,7 @@ class ServerPagesController {
     Map<String, Object> model = Pages.model(user);
     model.put("form", form);
     model.put("error", error);
-    model.put("defaultImage", launch.getDefaultImage());
+    model.put("defaultImage", servers.settings().defaultImage());
     return Pages.page(status, "home", model);
   }
 

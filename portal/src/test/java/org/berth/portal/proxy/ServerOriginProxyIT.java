@@ -14,7 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.Set;
+import org.berth.launch.Route;
+import org.berth.launch.ServerName;
+import org.berth.launch.UserName;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.TestDatabases;
@@ -59,8 +61,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     owner = Accounts.signedIn(new Browserless(portal.getURI()), "owner");
     stranger = Accounts.signedIn(new Browserless(portal.getURI()), "stranger");
     serverId = "s" + Long.toString(System.nanoTime(), 36);
-    directory.register(
-        new ServerRoute(serverId, owner, Set.of(), "127.0.0.1", backend.port(), SERVER_TOKEN));
+    directory.open(route(serverId, owner, backend.port(), SERVER_TOKEN));
   }
 
   @AfterAll
@@ -79,7 +80,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     assertTrue(r.body().contains("authorization=token " + SERVER_TOKEN));
     assertTrue(r.body().contains("cookie=_xsrf=abc"), r.body());
     assertFalse(r.body().contains("berth_"), "Berth's cookies must never reach a server");
-    assertTrue(directory.lastActivity(serverId).isPresent());
+    assertTrue(directory.lastActivity(directory.find(serverId).orElseThrow()).isPresent());
   }
 
   @Test
@@ -87,13 +88,13 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     Browserless browser = new Browserless(portal.getURI());
     String user = Accounts.signedIn(browser, "leaver");
     String id = "l" + Long.toString(System.nanoTime(), 36);
-    directory.register(new ServerRoute(id, user, Set.of(), "127.0.0.1", backend.port(), "t"));
+    directory.open(route(id, user, backend.port(), "t"));
     String cookie = handoff(user, id, "/");
     assertEquals(200, get(id, "/", cookie).statusCode());
 
     assertEquals(303, browser.submit("/", "/logout", Map.of()).statusCode());
     assertEquals(404, get(id, "/", cookie).statusCode());
-    directory.unregister(id);
+    directory.close(id);
   }
 
   @Test
@@ -135,10 +136,9 @@ class ServerOriginProxyIT implements TestPropertyProvider {
 
     // The owner's cookie for this server is no key to another server.
     String other = "o" + Long.toString(System.nanoTime(), 36);
-    directory.register(
-        new ServerRoute(other, stranger, Set.of(), "127.0.0.1", backend.port(), "t"));
+    directory.open(route(other, stranger, backend.port(), "t"));
     assertEquals(404, get(other, "/", handoff(owner, serverId, "/")).statusCode());
-    directory.unregister(other);
+    directory.close(other);
   }
 
   @Test
@@ -215,11 +215,11 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       freePort = s.getLocalPort();
     }
-    directory.register(new ServerRoute(gone, owner, Set.of(), "127.0.0.1", freePort, "t"));
+    directory.open(route(gone, owner, freePort, "t"));
     HttpResponse<String> r = get(gone, "/", handoff(owner, gone, "/"));
     assertEquals(502, r.statusCode());
     assertTrue(r.body().contains("not answering"));
-    directory.unregister(gone);
+    directory.close(gone);
   }
 
   private String host(String id) {
@@ -261,5 +261,9 @@ class ServerOriginProxyIT implements TestPropertyProvider {
       b.header("Authorization", authorization);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Route route(String serverId, String owner, int port, String token) {
+    return new Route(serverId, new UserName(owner), new ServerName("s"), "127.0.0.1", port, token);
   }
 }

@@ -14,6 +14,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.berth.launch.Servers;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -33,7 +34,7 @@ class MaxAgeIT implements TestPropertyProvider {
   private final String instance = Engine.newInstance("age");
 
   @Inject EmbeddedServer portal;
-  @Inject ServerService service;
+  @Inject Servers service;
 
   @Override
   public Map<String, String> getProperties() {

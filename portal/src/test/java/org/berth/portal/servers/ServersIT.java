@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.berth.launch.Servers;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -43,7 +44,7 @@ class ServersIT implements TestPropertyProvider {
   private final String instance = Engine.newInstance("sit");
 
   @Inject EmbeddedServer portal;
-  @Inject ServerService service;
+  @Inject Servers service;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> extraContainers = new ArrayList<>();

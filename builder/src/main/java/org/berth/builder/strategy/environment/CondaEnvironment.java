@@ -72,10 +72,14 @@ record CondaEnvironment(String python, List<String> pip) {
     if (!conda.isEmpty()) {
       throw new BuildException(
           Failure.NETWORK,
-          "environment.yml asks for conda packages ("
-              + String.join(", ", conda)
-              + "), and no conda channel can be reached from this machine; list them under pip: or"
-              + " in requirements.txt, or in apt.txt as Debian packages");
+          "environment.yml asks for the conda "
+              + (conda.size() == 1 ? "package " : "packages ")
+              + names(conda)
+              + ", which Berth cannot install: no conda channel can be reached from its build"
+              + " machines. List "
+              + (conda.size() == 1 ? "it" : "them")
+              + " under pip: in environment.yml (or in requirements.txt) to install from the"
+              + " package index, or in apt.txt as Debian packages.");
     }
     return new CondaEnvironment(python, pip);
   }
@@ -83,6 +87,16 @@ record CondaEnvironment(String python, List<String> pip) {
   /** The pip section as a requirements file. */
   byte[] requirements() {
     return (String.join("\n", pip) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** "a", "a and b", "a, b and c". */
+  private static String names(List<String> names) {
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " and "
+        + names.get(names.size() - 1);
   }
 
   private static String firstLine(String text) {

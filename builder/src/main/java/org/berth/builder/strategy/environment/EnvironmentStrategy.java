@@ -1,8 +1,7 @@
 package org.berth.builder.strategy.environment;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ import org.berth.builder.BuildStrategy;
 import org.berth.builder.BuilderConfig;
 import org.berth.builder.BuiltImage;
 import org.berth.builder.SourceTree;
-import org.berth.builder.source.GitRepoProvider;
+import org.berth.builder.strategy.BuildContextTar;
 import org.berth.builder.strategy.DockerEngine;
 import org.berth.imagecache.BlobUploads;
 import org.berth.imagecache.EnvironmentKey;
@@ -44,11 +43,27 @@ import org.berth.imagecache.RegistryUnavailableException;
  *
  * A repository with no config at all gets the default environment: the base plus its content.
  * {@code environment.yml} is honoured as far as it can be without conda (see {@link
- * CondaEnvironment}): its {@code pip:} section; conda packages fail with a message naming them.
+ * CondaEnvironment}): its {@code pip:} section; conda packages fail with a message naming them. R
+ * ({@code runtime.txt} {@code r-...}, {@code install.R}, {@code DESCRIPTION}) is built as {@link
+ * REnvironment} says, {@code Pipfile} and {@code Pipfile.lock} as {@link PipfileEnvironment} says;
+ * config files Berth cannot build (Julia, Nix, ...) are refused by name before any engine step
+ * ({@link UnsupportedConfig}). The generated Dockerfile is {@link EnvironmentRecipe}'s.
  */
 public final class EnvironmentStrategy implements BuildStrategy {
   public static final String NAME = "environment";
-  static final List<String> ENV_FILES = List.of("apt.txt", "requirements.txt", "runtime.txt");
+  static final List<String> ENV_FILES =
+      List.of(
+          "apt.txt",
+          "requirements.txt",
+          "runtime.txt",
+          "Pipfile",
+          "Pipfile.lock",
+          "install.R",
+          "DESCRIPTION");
+
+  /** Where the content Dockerfile sits in its build context (removed from the image). */
+  static final String CONTENT_DOCKERFILE = ".berth.Dockerfile";
+
   static final List<String> POST_FILES =
       List.of("postBuild", "start", "setup.py", "pyproject.toml");
 
@@ -105,16 +120,33 @@ public final class EnvironmentStrategy implements BuildStrategy {
   @Override
   public BuiltImage build(BuildPlan plan, BuildContext ctx) {
     SourceTree tree = plan.tree();
+    UnsupportedConfig.refuse(tree);
     Map<String, byte[]> files = environmentFiles(tree); // refuses what cannot be built here
+    EnvironmentRecipe recipe = recipe(tree, files);
+    ignored(tree, files).forEach(ctx::log);
     ctx.events().accept(new BuildEvent.PhaseChanged(BuildEvent.Phase.BUILDING, plan.description()));
-    boolean post = POST_FILES.stream().anyMatch(tree::has);
+    // A repository that is an R package is installed once its content is there.
+    boolean post = POST_FILES.stream().anyMatch(tree::has) || rPackage(files, recipe);
     if (!post) {
-      return contentImage(tree, files, ctx);
+      return contentImage(tree, files, recipe, ctx);
     }
-    ImageRef env = environmentImage(files, ctx);
+    ImageRef env = environmentImage(files, recipe, ctx);
     ctx.checkStillWanted();
-    Path dockerfile = writeContentDockerfile(tree, env);
-    engine.build(tree.root(), dockerfile, Map.of(), ctx.target(), ctx);
+    StepOutput out = new StepOutput(ctx);
+    try {
+      engine.build(
+          BuildContextTar.of(tree)
+              .withFile(
+                  CONTENT_DOCKERFILE,
+                  contentDockerfile(tree, env, rPackage(files, recipe)).getBytes(UTF_8))
+              .dockerfile(CONTENT_DOCKERFILE),
+          Map.of(),
+          ctx.target(),
+          out.context());
+    } catch (BuildException e) {
+      throw recipe.explain(e, out);
+    }
+    recipe.r().ifPresent(r -> noteRVersion(r, localLabel(env, REnvironment.VERSION_LABEL), ctx));
     ctx.events().accept(new BuildEvent.StepRan("post-build", false, "content + post-build steps"));
     ctx.checkStillWanted();
     ImageDigest digest = engine.pushTarget(ctx);
@@ -127,7 +159,8 @@ public final class EnvironmentStrategy implements BuildStrategy {
    * When the environment was read before, the push starts from that read at once and the new read
    * only has to agree before the manifest is pushed.
    */
-  private BuiltImage contentImage(SourceTree tree, Map<String, byte[]> files, BuildContext ctx) {
+  private BuiltImage contentImage(
+      SourceTree tree, Map<String, byte[]> files, EnvironmentRecipe recipe, BuildContext ctx) {
     ImageRef env = environmentRef(files);
     CompletableFuture<Optional<RegistryImage>> current = contentLayer.read(env, ctx.target());
     BlobUploads uploads = prepared.get(ctx.target());
@@ -137,6 +170,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
       Optional<RegistryImage> known = contentLayer.known(env);
       if (known.isPresent()) {
         ctx.events().accept(reused(files, env));
+        noteRVersion(recipe, known.get(), ctx);
         try {
           return contentImage(known.get(), current, layers, ctx);
         } catch (ContentLayer.BaseChanged e) {
@@ -146,8 +180,9 @@ public final class EnvironmentStrategy implements BuildStrategy {
       Optional<RegistryImage> base = ContentLayer.await(current, "reading " + env);
       if (base.isPresent() && known.isEmpty()) {
         ctx.events().accept(reused(files, env));
+        noteRVersion(recipe, base.get(), ctx);
       } else if (base.isEmpty()) {
-        environmentImage(files, ctx);
+        environmentImage(files, recipe, ctx);
         ctx.checkStillWanted();
         current = contentLayer.read(env, ctx.target());
         base = ContentLayer.await(current, "reading " + env);
@@ -180,7 +215,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
     Optional<Path> conda = tree.config("environment.yml");
     for (String name : ENV_FILES) {
       if (conda.isPresent() && name.equals("requirements.txt")) {
-        CondaEnvironment env = CondaEnvironment.parse(readBytes(conda.get()));
+        CondaEnvironment env = CondaEnvironment.parse(tree.readBytes(conda.get()));
         if (!env.pip().isEmpty()) {
           files.put(name, env.requirements());
         }
@@ -189,9 +224,77 @@ public final class EnvironmentStrategy implements BuildStrategy {
         }
         continue;
       }
-      tree.config(name).ifPresent(p -> files.put(name, readBytes(p)));
+      if (name.equals("DESCRIPTION") && !tree.configDir().equals(tree.root())) {
+        continue; // an R package only at the root of a repository without binder/ (repo2docker)
+      }
+      tree.config(name).ifPresent(p -> files.put(name, tree.readBytes(p)));
+    }
+    return precedence(files, conda.isPresent());
+  }
+
+  /**
+   * repo2docker's precedence among Python environment files: environment.yml over Pipfile(.lock),
+   * and those over requirements.txt.
+   */
+  private static Map<String, byte[]> precedence(Map<String, byte[]> files, boolean conda) {
+    if (conda) {
+      files.remove("Pipfile");
+      files.remove("Pipfile.lock");
+    } else if (files.containsKey("Pipfile") || files.containsKey("Pipfile.lock")) {
+      files.remove("requirements.txt");
     }
     return files;
+  }
+
+  /** Log lines naming the environment files that are present but not used. */
+  private static List<String> ignored(SourceTree tree, Map<String, byte[]> files) {
+    List<String> lines = new ArrayList<>();
+    for (String name : List.of("requirements.txt", "Pipfile", "Pipfile.lock")) {
+      if (tree.has(name) && !files.containsKey(name)) {
+        lines.add(
+            name
+                + " is not used: "
+                + (tree.has("environment.yml") ? "environment.yml" : "the Pipfile")
+                + " describes the Python environment (as in repo2docker)");
+      }
+    }
+    return lines;
+  }
+
+  private EnvironmentRecipe recipe(SourceTree tree, Map<String, byte[]> files) {
+    return new EnvironmentRecipe(config, files, tree.has("environment.yml"));
+  }
+
+  /** Whether the repository is an R package to install with its content (repo2docker does). */
+  private static boolean rPackage(Map<String, byte[]> files, EnvironmentRecipe recipe) {
+    return files.containsKey("DESCRIPTION") && recipe.r().isPresent();
+  }
+
+  /** Says so when the environment's R (its image label) is not the R runtime.txt asks for. */
+  private static void noteRVersion(EnvironmentRecipe recipe, RegistryImage env, BuildContext ctx) {
+    if (recipe.r().isPresent()) {
+      noteRVersion(recipe.r().get(), env.labels().get(REnvironment.VERSION_LABEL), ctx);
+    }
+  }
+
+  /** A label of an image the engine has (it has just built on it); null when it cannot say. */
+  private String localLabel(ImageRef image, String label) {
+    try {
+      Map<String, String> labels =
+          engine.client().inspectImageCmd(image.toString()).exec().getConfig().getLabels();
+      return labels == null ? null : labels.get(label);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static void noteRVersion(REnvironment r, String installed, BuildContext ctx) {
+    r.versionNote(installed)
+        .ifPresent(
+            note -> {
+              ctx.log("Note: " + note);
+              ctx.events().accept(new BuildEvent.StepRan("r", false, note));
+            });
   }
 
   /** The environment image's reference for a tree (the base itself when there are no files). */
@@ -203,13 +306,16 @@ public final class EnvironmentStrategy implements BuildStrategy {
     if (files.isEmpty()) {
       return ImageRef.parse(config.jupyterBaseImage());
     }
-    return EnvironmentKey.of(
-            files, config.jupyterBaseImage(), config.recipeVersion() + "|" + config.pipIndexUrl())
-        .toRef(config.registry());
+    String recipe = config.recipeVersion() + "|" + config.pipIndexUrl();
+    if (REnvironment.of(files).isPresent()) {
+      recipe += "|" + config.cranUrl() + "|" + config.cranSnapshotUrl();
+    }
+    return EnvironmentKey.of(files, config.jupyterBaseImage(), recipe).toRef(config.registry());
   }
 
   /** The environment image, built and pushed by the engine unless the registry has it. */
-  private ImageRef environmentImage(Map<String, byte[]> files, BuildContext ctx) {
+  private ImageRef environmentImage(
+      Map<String, byte[]> files, EnvironmentRecipe recipe, BuildContext ctx) {
     ImageRef env = environmentRef(files);
     if (files.isEmpty()) {
       ctx.events().accept(reused(files, env));
@@ -220,28 +326,42 @@ public final class EnvironmentStrategy implements BuildStrategy {
         ctx.events().accept(reused(files, env));
         return env;
       }
-      if (files.containsKey("runtime.txt")) {
+      if (files.containsKey("runtime.txt") && recipe.r().isEmpty()) {
         ctx.log(
             "runtime.txt ("
                 + new String(files.get("runtime.txt")).strip()
                 + "): the base provides Debian's Python 3; no other runtime is installed");
       }
-      Path dir;
+      recipe.notes().forEach(ctx::log);
+      checkNetwork(recipe, ctx);
+      BuildContextTar context = BuildContextTar.empty();
+      files.forEach(context::withFile);
+      recipe.supportFiles().forEach((name, text) -> context.withFile(name, text.getBytes(UTF_8)));
+      context.withFile("Dockerfile", recipe.dockerfile().getBytes(UTF_8));
+      StepOutput out = new StepOutput(ctx);
       try {
-        dir = Files.createTempDirectory("berth-env");
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-          Files.write(dir.resolve(f.getKey()), f.getValue());
-        }
-        Files.writeString(dir.resolve("Dockerfile"), environmentDockerfile(files.keySet()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      try {
-        engine.build(dir, dir.resolve("Dockerfile"), Map.of(), env, ctx);
+        engine.build(context, recipe.buildArgs(), env, out.context());
         ctx.checkStillWanted();
+        if (recipe.r().isPresent() && out.rVersion() != null) {
+          // The R version, for builds that later reuse this environment, as a label.
+          BuildContextTar label =
+              BuildContextTar.empty()
+                  .withFile(
+                      "Dockerfile",
+                      ("FROM "
+                              + env
+                              + "\nLABEL "
+                              + REnvironment.VERSION_LABEL
+                              + "=\""
+                              + out.rVersion()
+                              + "\"\n")
+                          .getBytes(UTF_8));
+          engine.build(label, Map.of(), env, ctx);
+          noteRVersion(recipe.r().get(), out.rVersion(), ctx);
+        }
         engine.push(env, ctx);
-      } finally {
-        GitRepoProvider.clear(dir);
+      } catch (BuildException e) {
+        throw recipe.explain(e, out);
       }
       ctx.events().accept(new BuildEvent.StepRan("environment", false, "built " + env));
       return env;
@@ -262,49 +382,40 @@ public final class EnvironmentStrategy implements BuildStrategy {
     }
   }
 
-  /** The generated environment Dockerfile: environment steps only, no repository content. */
-  String environmentDockerfile(java.util.Collection<String> files) {
-    StringBuilder d = new StringBuilder();
-    d.append("FROM ").append(config.jupyterBaseImage()).append('\n');
-    d.append("USER root\n");
-    if (files.contains("apt.txt")) {
-      d.append("COPY apt.txt /tmp/berth-env/apt.txt\n");
-      d.append(
-          "RUN apt-get update -qq"
-              + " && sed -e 's/#.*//' /tmp/berth-env/apt.txt | xargs -r apt-get install -y -q --no-install-recommends"
-              + " && apt-get clean && rm -rf /var/lib/apt/lists/*\n");
+  /**
+   * Checks, before any engine step, that the addresses the environment's steps need answer; fails
+   * naming the one that does not.
+   */
+  private void checkNetwork(EnvironmentRecipe recipe, BuildContext ctx) {
+    List<NetworkCheck.Target> targets = recipe.reachability();
+    if (targets.isEmpty()) {
+      return;
     }
-    if (files.contains("requirements.txt")) {
-      d.append("COPY requirements.txt /tmp/berth-env/requirements.txt\n");
-      StringBuilder pip =
-          new StringBuilder(
-              "python3 -m pip install --no-cache-dir --break-system-packages --disable-pip-version-check"
-                  + " --timeout 5 --retries 0");
-      String index = config.pipIndexUrl();
-      if (index != null && !index.isBlank()) {
-        pip.append(" --index-url ").append(index);
-        if (index.startsWith("http://")) {
-          pip.append(" --trusted-host ").append(java.net.URI.create(index).getHost());
-        }
+    for (NetworkCheck.Result r :
+        NetworkCheck.run(engine, ImageRef.parse(config.jupyterBaseImage()), targets, ctx)) {
+      ctx.log(
+          "checked "
+              + r.target().url()
+              + ": "
+              + (r.status() == 0 ? "no answer (" + r.reason() + ")" : "HTTP " + r.status()));
+      Optional<BuildException> failure = recipe.unreachable(r);
+      if (failure.isPresent()) {
+        throw failure.get();
       }
-      pip.append(" -r /tmp/berth-env/requirements.txt");
-      // Probe the index first so "unreachable" is told apart from "package not there".
-      String probeUrl = index == null || index.isBlank() ? "https://pypi.org/simple/" : index;
-      d.append(
-              "RUN python3 -c \"import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)\" ")
-          .append(probeUrl)
-          .append(" || { echo berth-pip-index-unreachable: ")
-          .append(probeUrl)
-          .append("; exit 97; }; ")
-          .append(pip)
-          .append('\n');
     }
-    d.append("RUN rm -rf /tmp/berth-env\n");
-    d.append("USER 1000\n");
-    return d.toString();
+    ctx.checkStillWanted();
   }
 
-  private static Path writeContentDockerfile(SourceTree tree, ImageRef env) {
+  /** The generated environment Dockerfile: environment steps only, no repository content. */
+  String environmentDockerfile(Map<String, byte[]> files) {
+    return new EnvironmentRecipe(config, files, false).dockerfile();
+  }
+
+  /**
+   * The generated Dockerfile of the content and post-build steps; it goes into the build context as
+   * {@link #CONTENT_DOCKERFILE}, never into the checkout.
+   */
+  private static String contentDockerfile(SourceTree tree, ImageRef env, boolean rPackage) {
     Path configDir = tree.configDir();
     String rel = tree.root().relativize(configDir).toString();
     String prefix = rel.isEmpty() ? "" : rel + "/";
@@ -315,16 +426,27 @@ public final class EnvironmentStrategy implements BuildStrategy {
     d.append("RUN rm -f /home/jovyan/.berth.Dockerfile\n");
     if (tree.has("setup.py") || tree.has("pyproject.toml")) {
       d.append(
-          "RUN cd /home/jovyan && python3 -m pip install --no-cache-dir --break-system-packages"
-              + " --no-build-isolation --no-deps --timeout 5 --retries 0 .\n");
+              "RUN cd /home/jovyan && python3 -m pip install --no-cache-dir --break-system-packages"
+                  + " --no-build-isolation --no-deps --timeout 5 --retries 0 .")
+          .append(EnvironmentRecipe.marker("python-package"))
+          .append('\n');
     }
     d.append("USER 1000\nWORKDIR /home/jovyan\n");
+    if (rPackage) {
+      // repo2docker installs a repository that is an R package (install_local); its
+      // dependencies are in the environment image already.
+      d.append("RUN R CMD INSTALL --no-docs /home/jovyan")
+          .append(EnvironmentRecipe.marker("r-package"))
+          .append('\n');
+    }
     if (tree.has("postBuild")) {
       d.append("RUN chmod +x ")
           .append(prefix)
           .append("postBuild && ./")
           .append(prefix)
-          .append("postBuild\n");
+          .append("postBuild")
+          .append(EnvironmentRecipe.marker("postBuild"))
+          .append('\n');
     }
     if (tree.has("start")) {
       d.append("RUN chmod +x ").append(prefix).append("start\n");
@@ -333,24 +455,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
           .append("start\"]\n");
       d.append("CMD [\"/usr/local/bin/berth-notebook\"]\n");
     }
-    try {
-      Path file = tree.root().resolve(".berth.Dockerfile");
-      Files.writeString(file, d.toString());
-      Path ignore = tree.root().resolve(".dockerignore");
-      String existing = Files.exists(ignore) ? Files.readString(ignore) + "\n" : "";
-      Files.writeString(ignore, existing + ".git\n");
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] readBytes(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return d.toString();
   }
 
   @SafeVarargs

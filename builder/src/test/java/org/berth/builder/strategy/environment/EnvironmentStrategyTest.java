@@ -39,10 +39,13 @@ class EnvironmentStrategyTest {
 
   @Test
   void environmentDockerfileInstallsEnvironmentBeforeAnyContentAndFailsFastOnIndex() {
-    String d = strategy.environmentDockerfile(List.of("apt.txt", "requirements.txt"));
+    String d =
+        strategy.environmentDockerfile(
+            Map.of("apt.txt", "tree\n".getBytes(), "requirements.txt", "x\n".getBytes()));
     assertTrue(d.startsWith("FROM 127.0.0.1:5000/berth/jupyter-base:1\n"), d);
     assertTrue(d.indexOf("apt-get install") < d.indexOf("pip install"), d);
     assertTrue(d.contains("--timeout 5 --retries 0"), d);
+    assertFalse(d.contains("urlopen"), "the index is checked before the build, not in a step");
     assertTrue(
         d.contains("--index-url http://172.17.0.1:8080/simple --trusted-host 172.17.0.1"), d);
     assertFalse(d.contains("COPY . "), "no repository content in the environment image");
@@ -86,10 +89,13 @@ class EnvironmentStrategyTest {
         assertThrows(
             BuildException.class,
             () -> strategy.build(strategy.detect(tree(a)).orElseThrow(), null));
-    assertTrue(
-        e.getMessage().contains("conda packages (numpy, pandas)")
-            && !e.getMessage().contains("python,"),
+    assertEquals(
+        "environment.yml asks for the conda packages numpy and pandas, which Berth cannot install:"
+            + " no conda channel can be reached from its build machines. List them under pip: in"
+            + " environment.yml (or in requirements.txt) to install from the package index, or in"
+            + " apt.txt as Debian packages.",
         e.getMessage());
+    assertEquals(BuildException.Failure.NETWORK, e.failure());
   }
 
   @Test
@@ -118,5 +124,95 @@ class EnvironmentStrategyTest {
     BuildException e =
         assertThrows(BuildException.class, () -> EnvironmentStrategy.environmentFiles(tree(a)));
     assertEquals(BuildException.Failure.RECIPE, e.failure());
+  }
+
+  @Test
+  void rEnvironmentInstallsDebiansRAndKernelBeforeAptTxtAndTheRepositorysPackagesAfter() {
+    String d =
+        strategy.environmentDockerfile(
+            Map.of(
+                "runtime.txt", "r-4.2-2024-01-10\n".getBytes(),
+                "install.R", "install.packages('x')\n".getBytes(),
+                "apt.txt", "tree\n".getBytes()));
+    int r = d.indexOf("r-base-core");
+    assertTrue(r > 0 && r < d.indexOf("apt.txt") && d.contains("r-cran-irkernel"), d);
+    assertTrue(d.contains("kernelspecapp install"), d);
+    assertTrue(d.indexOf("COPY install.R") > d.indexOf("apt.txt"), d);
+    assertTrue(d.contains("CRAN = \"https://cloud.r-project.org\""), d);
+    assertTrue(d.contains("ARG BERTH_BUILD") && d.contains("berth-r-version: "), d);
+  }
+
+  @Test
+  void anRPackageIsAnEnvironmentFileOnlyAtTheRootAsInRepo2docker(@TempDir Path a) throws Exception {
+    Files.writeString(a.resolve("DESCRIPTION"), "Package: x\n");
+    assertTrue(EnvironmentStrategy.environmentFiles(tree(a)).containsKey("DESCRIPTION"));
+    Files.createDirectories(a.resolve("binder"));
+    Files.writeString(a.resolve("binder/apt.txt"), "tree\n");
+    assertFalse(EnvironmentStrategy.environmentFiles(tree(a)).containsKey("DESCRIPTION"));
+    Files.writeString(a.resolve("binder/DESCRIPTION"), "Package: x\n");
+    assertFalse(EnvironmentStrategy.environmentFiles(tree(a)).containsKey("DESCRIPTION"));
+  }
+
+  @Test
+  void pipfileTakesThePlaceOfRequirementsTxtAndEnvironmentYmlThatOfPipfile(@TempDir Path a)
+      throws Exception {
+    Files.writeString(a.resolve("Pipfile"), "[packages]\n");
+    Files.writeString(a.resolve("requirements.txt"), "x\n");
+    assertEquals(
+        List.of("Pipfile"), List.copyOf(EnvironmentStrategy.environmentFiles(tree(a)).keySet()));
+    String d = strategy.environmentDockerfile(EnvironmentStrategy.environmentFiles(tree(a)));
+    assertTrue(d.contains("pipenv install --system --dev --skip-lock"), d);
+    assertTrue(d.contains("PIPENV_PYPI_MIRROR=http://172.17.0.1:8080/simple"), d);
+    Files.writeString(a.resolve("environment.yml"), "dependencies:\n  - pip:\n    - y\n");
+    assertEquals(
+        List.of("requirements.txt"),
+        List.copyOf(EnvironmentStrategy.environmentFiles(tree(a)).keySet()));
+  }
+
+  @Test
+  void aLockFileIsInstalledAsLockedEvenWithoutAPipfile() {
+    String d = strategy.environmentDockerfile(Map.of("Pipfile.lock", "{}".getBytes()));
+    assertTrue(d.contains("--ignore-pipfile"), d);
+    assertTrue(d.contains("printf '[packages]\\n' > Pipfile"), d);
+  }
+
+  @Test
+  void refusesJuliaNixAndGuixByNameWhateverElseIsThere(@TempDir Path a) throws Exception {
+    Files.writeString(a.resolve("flake.nix"), "{}\n");
+    Files.writeString(a.resolve("requirements.txt"), "x\n");
+    BuildException e =
+        assertThrows(
+            BuildException.class,
+            () -> strategy.build(strategy.detect(tree(a)).orElseThrow(), null));
+    assertEquals(BuildException.Failure.RECIPE, e.failure());
+    assertEquals(
+        "flake.nix asks for a Nix environment, which Berth cannot build: no Nix channel can be"
+            + " reached from its build machines."
+            + UnsupportedConfig.BUILDS_FROM,
+        e.getMessage());
+    Files.writeString(a.resolve("REQUIRE"), "julia 1.0\n");
+    Files.writeString(a.resolve("default.nix"), "{}\n");
+    e = assertThrows(BuildException.class, () -> UnsupportedConfig.refuse(tree(a)));
+    assertTrue(
+        e.getMessage().startsWith("REQUIRE asks for a Julia environment")
+            && e.getMessage().contains("default.nix and flake.nix ask for a Nix environment"),
+        e.getMessage());
+  }
+
+  @Test
+  void unknownRuntimeAndInstallRWithoutRAreRefusedSayingWhatToWrite(@TempDir Path a)
+      throws Exception {
+    Files.writeString(a.resolve("runtime.txt"), "julia-1.9\n");
+    BuildException e = assertThrows(BuildException.class, () -> UnsupportedConfig.refuse(tree(a)));
+    assertTrue(e.getMessage().startsWith("runtime.txt asks for \"julia-1.9\""), e.getMessage());
+    Files.writeString(a.resolve("runtime.txt"), "python-3.11\n");
+    UnsupportedConfig.refuse(tree(a));
+    Files.writeString(a.resolve("install.R"), "install.packages('x')\n");
+    e = assertThrows(BuildException.class, () -> strategy.environmentRef(tree(a)));
+    assertEquals(
+        "The repository has install.R, but nothing in it asks for R, so install.R would not be"
+            + " run. Add a runtime.txt saying r-<YYYY-MM-DD> (or r-<version>-<YYYY-MM-DD>), as"
+            + " repo2docker needs too.",
+        e.getMessage());
   }
 }

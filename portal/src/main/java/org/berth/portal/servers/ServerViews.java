@@ -1,0 +1,86 @@
+package org.berth.portal.servers;
+
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
+import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchEventLog;
+import org.berth.launch.Principal;
+import org.berth.launch.Server;
+import org.berth.launch.Servers;
+import org.berth.portal.proxy.OriginAccess;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Shows the servers domain to the web: servers as {@link ServerView}s with their origin, a launch's
+ * events as a stream, and the hand-off link that opens a server in the browser.
+ */
+@Singleton
+public class ServerViews {
+
+  private final Servers servers;
+  private final OriginAccess origins;
+
+  ServerViews(Servers servers, OriginAccess origins) {
+    this.servers = servers;
+    this.origins = origins;
+  }
+
+  public ServerView of(Server server) {
+    return ServerView.of(server, origins.origin(server.serverId()));
+  }
+
+  public List<ServerView> list(Principal owner) {
+    return servers.list(owner).stream().map(this::of).toList();
+  }
+
+  public ServerView get(Principal owner, String name) {
+    return of(servers.get(owner, name));
+  }
+
+  /**
+   * The latest launch's events: the past ones, then the live ones, completing when the launch ends.
+   * Empty when this Berth has not launched the server.
+   *
+   * @throws org.berth.launch.LaunchException.ServerNotFound when there is neither such a server nor
+   *     a launch of it
+   */
+  public Flux<LaunchEvent> events(Principal owner, String name) {
+    servers.follow(owner, name, e -> {}).ifPresent(ServerViews::close); // 404 before streaming
+    return Flux.defer(
+        () -> {
+          Sinks.Many<LaunchEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+          Optional<AutoCloseable> following =
+              servers.follow(
+                  owner,
+                  name,
+                  e -> {
+                    sink.tryEmitNext(e);
+                    if (LaunchEventLog.isEnd(e)) {
+                      sink.tryEmitComplete();
+                    }
+                  });
+          if (following.isEmpty()) {
+            return Flux.empty();
+          }
+          return sink.asFlux().doFinally(signal -> close(following.get()));
+        });
+  }
+
+  /** A one-time link that signs the owner into the server's origin and opens its path. */
+  public String openLink(Principal owner, String name) {
+    Server server = servers.get(owner, name);
+    String path = server.spec().openPath();
+    String next = server.baseUrl() + (path.isEmpty() ? "tree" : "tree/" + path);
+    return origins.handoffLink(owner.username(), server.serverId(), next);
+  }
+
+  private static void close(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // nothing left to release
+    }
+  }
+}
