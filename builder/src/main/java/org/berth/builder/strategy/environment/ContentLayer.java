@@ -245,6 +245,7 @@ final class ContentLayer {
     private final List<Future<?>> tasks = new ArrayList<>();
     private final AtomicInteger finished = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean pushing;
 
     private Pending(
         List<LayerPlan.Part> parts, SourceFiles files, BlobUploads uploads, BuildContext ctx) {
@@ -312,8 +313,15 @@ final class ContentLayer {
       }
     }
 
+    /**
+     * A layer is in the registry. Progress is only told once the push has begun (layers are often
+     * ready while the environment is still being built): then at once, and as each layer lands.
+     */
     private void progress() {
-      ctx.events().accept(new BuildEvent.Progress("push", finished.incrementAndGet(), total()));
+      int now = finished.incrementAndGet();
+      if (pushing) {
+        ctx.events().accept(new BuildEvent.Progress("push", now, total()));
+      }
     }
 
     private long total() {
@@ -385,6 +393,10 @@ final class ContentLayer {
      * called again after that, with another base: the layers are not written again.
      */
     ImageDigest push(RegistryImage base, CompletableFuture<Optional<RegistryImage>> current) {
+      if (!pushing) {
+        pushing = true;
+        ctx.events().accept(new BuildEvent.Progress("push", finished.get(), total()));
+      }
       List<Done> layers = new ArrayList<>();
       for (CompletableFuture<Done> one : done) {
         layers.add(await(one, "writing the content layers"));
