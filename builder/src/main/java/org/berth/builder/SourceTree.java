@@ -74,6 +74,14 @@ public record SourceTree(Path root, ResolvedSource source, SourceFiles files) {
   }
 
   /**
+   * Whether config files are looked for at the root (there is no {@code binder/} or {@code
+   * .binder/} folder). Unlike comparing with {@link #root()}, this writes no file out.
+   */
+  public boolean configAtRoot() {
+    return configDir().equals(root);
+  }
+
+  /**
    * A config file, looked up in {@link #configDir()}: the file itself, never a link (a link inside
    * the checkout is followed to its target); empty when absent.
    *

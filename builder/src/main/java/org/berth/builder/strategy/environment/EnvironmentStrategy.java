@@ -224,7 +224,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
         }
         continue;
       }
-      if (name.equals("DESCRIPTION") && !tree.configDir().equals(tree.root())) {
+      if (name.equals("DESCRIPTION") && !tree.configAtRoot()) {
         continue; // an R package only at the root of a repository without binder/ (repo2docker)
       }
       tree.config(name).ifPresent(p -> files.put(name, tree.readBytes(p)));
