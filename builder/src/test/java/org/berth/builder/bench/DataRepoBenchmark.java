@@ -19,6 +19,7 @@ import org.berth.builder.BuilderStack;
 import org.berth.builder.GitServer;
 import org.berth.builder.InMemoryBuildStore;
 import org.berth.builder.RegistryRecorder;
+import org.berth.builder.SourcePolicy;
 import org.berth.builder.SourceSpec;
 import org.berth.builder.TestEnv;
 import org.eclipse.jgit.api.Git;
@@ -68,15 +69,15 @@ public final class DataRepoBenchmark {
     Files.writeString(dir.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n");
 
     BuilderConfig config = BuilderStack.config();
+    // Mirrors of their own, deleted at the end: 200 MB each, not for the shared cache.
+    Path mirrors = Files.createTempDirectory("bench-data-mirrors");
+    SourcePolicy sources = BuilderStack.sources().withCache(mirrors, 1L << 33);
     try (GitServer git = new GitServer();
         RegistryRecorder recorder = new RegistryRecorder(registry);
-        BuildService berth =
-            BuilderStack.service(config, BuilderStack.sources(), new InMemoryBuildStore());
+        BuildService berth = BuilderStack.service(config, sources, new InMemoryBuildStore());
         BuildService recorded =
             BuilderStack.service(
-                recordedConfig(config, recorder),
-                BuilderStack.sources(),
-                new InMemoryBuildStore())) {
+                recordedConfig(config, recorder), sources, new InMemoryBuildStore())) {
       Path files = copyWithoutDocker(dir);
       String url = git.create("data-" + seed, files);
       org.berth.builder.source.GitRepoProvider.clear(files);
@@ -158,6 +159,7 @@ public final class DataRepoBenchmark {
       docker("rmi", dockerImage, "berth-bench-data:warm");
     } finally {
       org.berth.builder.source.GitRepoProvider.clear(dir);
+      org.berth.builder.source.GitRepoProvider.clear(mirrors);
     }
     System.exit(0);
   }
