@@ -46,7 +46,7 @@ class BuildRequesterLimitTest {
       new BuildService(
           List.of(slow),
           List.of(),
-          ref -> Optional.empty(),
+          new EmptyRegistry(),
           new InMemoryBuildStore(),
           new BuilderConfig(
               "127.0.0.1:5000",
@@ -95,5 +95,51 @@ class BuildRequesterLimitTest {
 
   private static SourceSpec spec(String name) {
     return SourceSpec.of("https://example.org/" + name + ".git", "main");
+  }
+
+  /** A registry that has nothing: every build is a new build. Nothing else is asked of it here. */
+  static final class EmptyRegistry implements org.berth.imagecache.RegistryClient {
+    @Override
+    public Optional<org.berth.imagecache.ImageDigest> find(org.berth.imagecache.ImageRef ref) {
+      return Optional.empty();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Optional<org.berth.imagecache.RegistryImage>>
+        read(org.berth.imagecache.ImageRef ref) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<org.berth.imagecache.RegistryImage> lastRead(
+        org.berth.imagecache.ImageRef ref) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Optional<byte[]>> readBlob(
+        org.berth.imagecache.ImageRef repository, org.berth.imagecache.BlobDigest digest) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public org.berth.imagecache.BlobUploads uploads(
+        org.berth.imagecache.ImageRef target, int ahead) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> mount(
+        org.berth.imagecache.ImageRef target, org.berth.imagecache.BlobDigest digest, String from) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public org.berth.imagecache.ImageDigest push(
+        org.berth.imagecache.ImageRef target,
+        org.berth.imagecache.PreparedImage image,
+        java.util.Map<org.berth.imagecache.BlobDigest, String> sources) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
