@@ -33,6 +33,7 @@ public final class Sharing {
   private final ServerStore servers;
   private final Function<String, Optional<String>> visitSession;
   private final Clock clock;
+  private final List<AccessListener> listeners;
 
   /**
    * @param visitSession the visitor session a temporary server belongs to, by server id; empty for
@@ -42,7 +43,9 @@ public final class Sharing {
       ShareStore store,
       ServerStore servers,
       Function<String, Optional<String>> visitSession,
-      Clock clock) {
+      Clock clock,
+      List<AccessListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.store = store;
     this.servers = servers;
     this.visitSession = visitSession;
@@ -107,6 +110,11 @@ public final class Sharing {
     if (!store.removeCollaborator(s.serverId(), grantee)) {
       throw new SharingException.NotFound(grantee + " does not share " + serverName + ".");
     }
+    narrowed(s.serverId());
+  }
+
+  private void narrowed(String serverId) {
+    listeners.forEach(l -> l.accessNarrowed(serverId));
   }
 
   /** The servers shared with the user (directly or through a group), not their own. */
@@ -140,7 +148,9 @@ public final class Sharing {
    */
   public void leave(Principal p, String owner, String name) {
     Server s = shared(p, owner, name);
-    if (!store.removeCollaborator(s.serverId(), Grantee.user(p.username()))) {
+    if (store.removeCollaborator(s.serverId(), Grantee.user(p.username()))) {
+      narrowed(s.serverId());
+    } else {
       throw new SharingException.Invalid(
           owner
               + " shares "

@@ -80,7 +80,28 @@ public final class Visits {
    * @throws SharingException.Busy when as many visitors as allowed are in
    */
   public synchronized Visit open(Sharing.PublicTarget target, String session) {
-    String linkId = target.access().linkId();
+    Server owner = target.server();
+    List<Mount> visitorMounts =
+        target.access().mountsReadOnly() ? mounts.readOnlyMounts(owner) : List.of();
+    return open(
+        target.access().linkId(), owner.serverId(), owner.spec().image(), visitorMounts, session);
+  }
+
+  /**
+   * A visit of an image with no owner's server behind it (a Binder client without an account
+   * launching a public repository's build): no mounts at all. {@code linkId} groups the visits
+   * capped together (e.g. one per repository).
+   */
+  public synchronized Visit openImage(String linkId, String image, String session) {
+    return open(linkId, "", image, List.of(), session);
+  }
+
+  private Visit open(
+      String linkId,
+      String ownerServerId,
+      String image,
+      List<Mount> visitorMounts,
+      String session) {
     Optional<Visit> mine =
         visits.values().stream()
             .filter(v -> v.session().equals(session) && v.linkId().equals(linkId))
@@ -94,19 +115,16 @@ public final class Visits {
           "This server is busy: as many visitors as it takes are in. Try again in a few minutes.",
           Duration.ofMinutes(2));
     }
-    Server owner = target.server();
     Visit visit =
-        new Visit(newId(), linkId, session, owner.serverId(), newToken(), clock.instant(), null);
+        new Visit(newId(), linkId, session, ownerServerId, newToken(), clock.instant(), null);
     visits.put(visit.id(), visit);
     Consumer<LaunchEvent> progress = events.begin(VISITOR, name(visit));
-    List<Mount> visitorMounts =
-        target.access().mountsReadOnly() ? mounts.readOnlyMounts(owner) : List.of();
     LaunchRequest request =
         new LaunchRequest(
             VISITOR.value(),
             name(visit),
             visit.id(),
-            owner.spec().image(),
+            image,
             visit.token(),
             visit.baseUrl(),
             settings.resources(),

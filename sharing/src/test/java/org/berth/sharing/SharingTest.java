@@ -37,6 +37,7 @@ class SharingTest {
   final InMemoryServerStore servers = new InMemoryServerStore();
   final InMemoryShareStore store = new InMemoryShareStore();
   final Map<String, String> visits = new HashMap<>();
+  final List<String> narrowed = new java.util.ArrayList<>();
   final Sharing sharing =
       new Sharing(
           store,
@@ -57,7 +58,8 @@ class SharingTest {
             public Instant instant() {
               return now;
             }
-          });
+          },
+          List.of(narrowed::add));
   final Server lab = server(ALICE, "lab", "lab1");
 
   Server server(Principal owner, String name, String id) {
@@ -101,6 +103,7 @@ class SharingTest {
 
     sharing.removeCollaborator(ALICE, "lab", Grantee.user("bob"));
 
+    assertEquals(List.of("lab1"), narrowed, "open connections are told to close");
     assertEquals(Role.NOBODY, sharing.decide("lab1", user(BOB)));
     assertTrue(sharing.sharedWith(BOB).isEmpty());
   }

@@ -16,6 +16,7 @@ import org.berth.launch.Routes;
 import org.berth.launch.Server;
 import org.berth.launch.ServerListener;
 import org.berth.launch.ServerStore;
+import org.berth.sharing.AccessListener;
 import org.berth.sharing.ShareStore;
 import org.berth.sharing.Sharing;
 import org.berth.sharing.VisitSettings;
@@ -53,8 +54,9 @@ public class SharingFactory {
   }
 
   @Singleton
-  Sharing sharing(ShareStore store, ServerStore servers, Visits visits) {
-    return new Sharing(store, servers, visits::sessionOf, Clock.systemUTC());
+  Sharing sharing(
+      ShareStore store, ServerStore servers, Visits visits, List<AccessListener> listeners) {
+    return new Sharing(store, servers, visits::sessionOf, Clock.systemUTC(), listeners);
   }
 
   /** What was shared about a deleted server goes with it. */
