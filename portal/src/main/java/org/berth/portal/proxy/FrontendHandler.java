@@ -35,6 +35,8 @@ import org.berth.launch.Route;
 import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.TokenService;
 import org.berth.portal.proxy.ProxyPages.Refusal;
+import org.berth.sharing.Role;
+import org.berth.sharing.Visit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +52,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final OriginAccess access;
   private final ServerDirectory directory;
   private final ProxyPages pages;
+  private final Admission admission;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
   private String backendServerId;
   private boolean waiting;
   private boolean tunnel;
 
-  FrontendHandler(OriginAccess access, ServerDirectory directory, ProxyPages pages) {
+  FrontendHandler(
+      OriginAccess access, ServerDirectory directory, ProxyPages pages, Admission admission) {
+    this.admission = admission;
     this.access = access;
     this.directory = directory;
     this.pages = pages;
@@ -106,6 +111,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       handoff(ctx, request, id, uri);
       return;
     }
+    Optional<Visit> visit = admission.visitOfToken(id, visitToken(request, uri));
+    if (visit.isPresent()) {
+      Optional<Route> route = directory.find(id);
+      if (route.isEmpty()) {
+        refuse(ctx, request, Refusal.NOT_RUNNING);
+        return;
+      }
+      admission.admitted(id, Role.VISITOR, ctx.channel());
+      forward(ctx, request, route.get());
+      return;
+    }
     Optional<String> token = berthToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     CompletableFuture<Optional<String>> user =
         token.isPresent()
@@ -135,11 +151,42 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Optional<Route> route = directory.find(serverId);
-    if (user.isEmpty() || route.isEmpty() || !route.get().owner().value().equals(user.get())) {
+    if (user.isEmpty() || route.isEmpty()) {
       refuse(ctx, request, refusal(byToken, user.isPresent(), route.isPresent()));
       return;
     }
-    forward(ctx, request, route.get());
+    CompletableFuture<Role> role = admission.role(serverId, route.get(), user);
+    if (role.isDone()) {
+      admit(ctx, request, serverId, byToken, route.get(), role.join(), null);
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    role.whenComplete(
+        (r, e) ->
+            ctx.executor()
+                .execute(() -> admit(ctx, request, serverId, byToken, route.get(), r, e)));
+  }
+
+  /** Forwards a request whose sender the access decision admits; refuses it otherwise. */
+  private void admit(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      String serverId,
+      boolean byToken,
+      Route route,
+      Role role,
+      Throwable error) {
+    if (error != null) {
+      LOG.warn("Could not check access to server {}", serverId, error);
+      refuse(ctx, request, Refusal.CHECK_FAILED);
+      return;
+    }
+    if (!role.admitted()) {
+      refuse(ctx, request, refusal(byToken, true, true));
+      return;
+    }
+    admission.admitted(serverId, role, ctx.channel());
+    forward(ctx, request, route);
   }
 
   /**
@@ -372,6 +419,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** A Berth API token sent as {@code Bearer} or, as JupyterHub allows, {@code token}. */
+  /**
+   * A token a Binder client presents for a visit: {@code Authorization: token …} (not a Berth API
+   * token), or {@code ?token=} on WebSocket addresses as Jupyter clients send it.
+   */
+  private static Optional<String> visitToken(HttpRequest request, QueryStringDecoder uri) {
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization != null) {
+      String[] parts = authorization.strip().split("\\s+", 2);
+      if (parts.length == 2
+          && parts[0].equalsIgnoreCase("token")
+          && !parts[1].startsWith(TokenService.PREFIX)) {
+        return Optional.of(parts[1]);
+      }
+    }
+    List<String> query = uri.parameters().getOrDefault("token", List.of());
+    return query.size() == 1 ? Optional.of(query.get(0)) : Optional.empty();
+  }
+
   private static Optional<String> berthToken(String authorization) {
     if (authorization == null) {
       return Optional.empty();
