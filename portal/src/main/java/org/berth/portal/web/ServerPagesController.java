@@ -18,6 +18,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
@@ -36,6 +37,8 @@ import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
 import org.berth.portal.sharing.SharingModel;
 import org.berth.sharing.Sharing;
+import org.berth.volumes.VolumeException;
+import org.berth.volumes.Volumes;
 
 /**
  * The launch form and its target, the launching page, "my servers", a server's own page, and the
@@ -56,6 +59,7 @@ class ServerPagesController {
   private final Preferences preferences;
   private final SharingModel sharingModel;
   private final Sharing sharing;
+  private final Volumes volumes;
 
   ServerPagesController(
       Servers servers,
@@ -65,7 +69,9 @@ class ServerPagesController {
       Principals principals,
       Preferences preferences,
       SharingModel sharingModel,
-      Sharing sharing) {
+      Sharing sharing,
+      Volumes volumes) {
+    this.volumes = volumes;
     this.principals = principals;
     this.sharingModel = sharingModel;
     this.sharing = sharing;
@@ -131,6 +137,8 @@ class ServerPagesController {
       return refused(ErrorHandlers.Launch.statusOf(e), user, form, LaunchForm.fieldOf(e, form), e);
     } catch (BuildException e) {
       return refused(ErrorHandlers.Build.statusOf(e), user, form, LaunchForm.fieldOf(e), e);
+    } catch (VolumeException e) {
+      return refused(ErrorHandlers.Volume.statusOf(e), user, form, "mounts", e);
     }
   }
 
@@ -346,6 +354,18 @@ class ServerPagesController {
     model.put("error", error);
     model.put("errors", errors);
     model.put("defaultImage", servers.settings().defaultImage());
+    List<String> choices = new java.util.ArrayList<>(List.of("home"));
+    volumes.list(principals.of(user)).stream()
+        .map(
+            v ->
+                v.volume().isOwner(principals.of(user))
+                    ? v.volume().name()
+                    : v.volume().reference())
+        .filter(ref -> !ref.equals("home"))
+        .forEach(choices::add);
+    model.put("volumeChoices", choices);
+    model.put(
+        "mountRows", java.util.stream.IntStream.range(0, LaunchForm.MOUNT_ROWS).boxed().toList());
     String image = form.get("image");
     model.put("advancedOpen", errors.containsKey("image") || (image != null && !image.isBlank()));
     return Pages.page(status, "home", model);

@@ -28,7 +28,8 @@ record ServerRow(
     String started,
     String resources,
     String whenIdle,
-    String buildId) {
+    String buildId,
+    java.util.List<String> mounts) {
 
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -55,7 +56,16 @@ record ServerRow(
         v.startedAt() == null ? "never" : date(v.startedAt()),
         memory(v.memoryBytes()) + ", " + number(v.cpus()) + (v.cpus() == 1 ? " CPU" : " CPUs"),
         whenIdle(v),
-        buildId);
+        buildId,
+        v.mounts().stream()
+            .map(
+                m ->
+                    m.target()
+                        + " ← "
+                        + m.volume()
+                        + (m.subPath().isEmpty() ? "" : "/" + m.subPath())
+                        + ("ro".equals(m.mode()) ? " (read-only)" : " (read-write)"))
+            .toList());
   }
 
   private static String whenIdle(ServerView v) {
