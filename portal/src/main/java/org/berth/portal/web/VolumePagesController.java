@@ -158,13 +158,8 @@ class VolumePagesController {
   MutableHttpResponse<?> confirmDelete(Authentication authentication, @PathVariable String name) {
     CurrentUser user = CurrentUser.of(authentication);
     Principal p = principals.of(user);
-    VolumeView v = VolumeView.of(volumes.get(p, name), p);
-    if (!v.owned()) {
-      throw new VolumeException.Forbidden(
-          "Only " + v.owner() + " may delete " + v.reference() + ".");
-    }
     Map<String, Object> model = Pages.model(user);
-    model.put("volume", v);
+    model.put("volume", VolumeView.of(volumes.getOwned(p, name), p));
     return Pages.page(HttpStatus.OK, "volume-delete", model);
   }
 
