@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class CredentialsHandOver {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialsHandOver.class);
   private static final Duration MIN_MARGIN = Duration.ofSeconds(5);
 
-  private final Launcher backend;
+  private final Supplier<List<Launcher.ManagedServer>> backend;
   private final TokenSource tokens;
   private final ServerFiles files;
   private final CredentialGrants grants;
@@ -58,11 +59,12 @@ public final class CredentialsHandOver {
   }
 
   /**
-   * @param backend the launcher the servers run on (for the spec hashes of running servers)
+   * @param backend the servers of the back end, as {@link Launcher#listManaged()} lists them (for
+   *     the spec hashes of running servers)
    * @param store the servers' records (a deleted server's grant goes with it)
    */
   public CredentialsHandOver(
-      Launcher backend,
+      Supplier<List<Launcher.ManagedServer>> backend,
       TokenSource tokens,
       ServerFiles files,
       CredentialGrants grants,
@@ -204,7 +206,7 @@ public final class CredentialsHandOver {
     }
     // Only a container started with the token's volume can receive the file: its spec hash says.
     Set<String> withVolume =
-        backend.listManaged().stream()
+        backend.get().stream()
             .filter(Launcher.ManagedServer::running)
             .filter(
                 m ->

@@ -36,7 +36,7 @@ class CredentialsHandOverTest {
   final Files files = new Files();
   final ExecutorService background = Executors.newCachedThreadPool();
   CredentialsHandOver handOver =
-      new CredentialsHandOver(backend, tokens, files, grants, store, clock);
+      new CredentialsHandOver(backend::listManaged, tokens, files, grants, store, clock);
   final CredentialsLauncher launcher = new CredentialsLauncher(backend, handOver);
   final Servers servers = servers(launcher);
 
@@ -217,7 +217,7 @@ class CredentialsHandOverTest {
     files.clear(server.serverId());
 
     CredentialsHandOver afterRestart =
-        new CredentialsHandOver(backend, tokens, files, grants, store, clock);
+        new CredentialsHandOver(backend::listManaged, tokens, files, grants, store, clock);
     afterRestart.refresh(running());
 
     assertEquals("token-1", files.content(server.serverId()), "the owner's current token");

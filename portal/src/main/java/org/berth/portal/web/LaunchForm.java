@@ -30,15 +30,16 @@ final class LaunchForm {
           "cpus",
           "idleTimeout",
           "cullingDisabled",
-          "image");
+          "image",
+          "credentials",
+          "credentialsConfirmed");
 
   /** Fields of features this Berth does not have yet, and how to name them. */
   private static final Map<String, String> NOT_YET =
       Map.of(
           "mounts", "volumes",
           "collaborators", "collaborators",
-          "public", "public access",
-          "credentials", "passing git credentials");
+          "public", "public access");
 
   private LaunchForm() {}
 

@@ -51,6 +51,7 @@ class ServerPagesController {
   private final Csrf csrf;
   private final Principals principals;
   private final Preferences preferences;
+  private final CredentialsStep credentials;
 
   ServerPagesController(
       Servers servers,
@@ -58,7 +59,9 @@ class ServerPagesController {
       Builds builds,
       Csrf csrf,
       Principals principals,
-      Preferences preferences) {
+      Preferences preferences,
+      CredentialsStep credentials) {
+    this.credentials = credentials;
     this.principals = principals;
     this.servers = servers;
     this.views = views;
@@ -90,6 +93,7 @@ class ServerPagesController {
     LaunchForm.checkSource(form, errors);
     String name = form.getOrDefault("name", "").strip();
     servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
+    credentials.refusal(user, form).ifPresent(m -> errors.put("credentials", m));
     String notYet = LaunchForm.notYetBuilt(form);
     if (!notYet.isEmpty() || !errors.isEmpty()) {
       return homePage(
@@ -98,6 +102,9 @@ class ServerPagesController {
           form,
           notYet.isEmpty() ? "Nothing was launched: check the fields marked below." : notYet,
           errors);
+    }
+    if (credentials.mustConfirm(user, form)) {
+      return credentials.confirmPage(user, name, form);
     }
     try {
       String repo = form.get("repo");
@@ -113,6 +120,7 @@ class ServerPagesController {
               status, user, builds.view(build.id()), builds.log(build.id()), form);
         }
       }
+      credentials.apply(user, principals.of(user), name, form);
       servers.launchInBackground(
           principals.of(user), name, spec, "true".equals(form.get("confirm")));
       return Pages.redirect("/servers/" + name + "/launching" + LaunchForm.query(asked(form)));
