@@ -216,9 +216,14 @@ public final class Keycloak {
 
   /** Tokens from the direct grant of a client that allows it (for tests of other audiences). */
   public Map<String, Object> passwordGrant(String clientId, String username) {
+    return passwordGrant(issuer(), clientId, username);
+  }
+
+  /** As {@link #passwordGrant(String, String)}, asking Keycloak at another address. */
+  public Map<String, Object> passwordGrant(String issuer, String clientId, String username) {
     HttpResponse<String> r =
         post(
-            issuer() + "/protocol/openid-connect/token",
+            issuer + "/protocol/openid-connect/token",
             Map.of(
                 "grant_type", "password",
                 "client_id", clientId,
