@@ -139,7 +139,7 @@ class KeycloakJourneyIT {
     KEYCLOAK.createUser(user, "/researchers");
     signIn(page, user);
 
-    launch(page, "tok", true);
+    launch(page, user, "tok", true);
     String container = container(user, "tok");
     assertEquals("/run/berth/access-token", exec(container, "printenv BERTH_ACCESS_TOKEN_FILE"));
     assertEquals("400 1000", exec(container, "stat -c '%a %u' \"$BERTH_ACCESS_TOKEN_FILE\""));
@@ -164,9 +164,13 @@ class KeycloakJourneyIT {
     assertTrue(
         changedAt.isBefore(firstExpires),
         "renewed at " + changedAt + ", before the first token expired at " + firstExpires);
+    Duration life = Duration.between(issued(first), firstExpires);
+    assertTrue(
+        Duration.between(changedAt, firstExpires).compareTo(life.dividedBy(2)) < 0,
+        "renewed late in its life (" + life + "), not written again at once: " + changedAt);
     assertTrue(expiry(second).isAfter(firstExpires));
 
-    launch(page, "plain", false);
+    launch(page, user, "plain", false);
     String plain = container(user, "plain");
     assertEquals("", exec(plain, "printenv BERTH_ACCESS_TOKEN_FILE || true"));
     assertEquals("absent", exec(plain, "test -e /run/berth && echo present || echo absent"));
@@ -190,9 +194,9 @@ class KeycloakJourneyIT {
 
     // Started again, it gets a token again; signed out, the token is taken out at once.
     page.navigate(PORTAL.url("/servers/tok"));
-    page.waitForNavigation(() -> page.click("form[action='/servers/tok/start'] button"));
-    page.waitForSelector(
-        "#open-link", new Page.WaitForSelectorOptions().setTimeout(Launches.READY_MS));
+    page.click("form[action='/servers/tok/start'] button");
+    Launches.awaitInServer(page, user, "tok");
+    page.navigate(PORTAL.url("/"));
     String third = exec(container, "cat \"$BERTH_ACCESS_TOKEN_FILE\"");
     assertTrue(payload(third).contains(user));
     page.click("#logout-submit");
@@ -212,7 +216,7 @@ class KeycloakJourneyIT {
   }
 
   /** Launches an image server from the form, with or without the token, and waits for it. */
-  private static void launch(Page page, String name, boolean credentials) {
+  private static void launch(Page page, String user, String name, boolean credentials) {
     page.navigate(PORTAL.url("/"));
     page.fill("#launch-form [name=name]", name);
     page.fill("#launch-form [name=memory]", "256M");
@@ -224,9 +228,7 @@ class KeycloakJourneyIT {
       assertTrue(page.textContent("h1").startsWith("Pass your access token"), page.content());
       page.waitForNavigation(() -> page.click("#credentials-confirm"));
     }
-    assertTrue(page.url().contains("/servers/" + name + "/launching"), page.url());
-    page.waitForSelector(
-        "#open-link", new Page.WaitForSelectorOptions().setTimeout(Launches.READY_MS));
+    Launches.awaitInServer(page, user, name);
   }
 
   private static String container(String user, String name)
@@ -266,6 +268,12 @@ class KeycloakJourneyIT {
     String[] parts = jwt.split("\\.");
     assertEquals(3, parts.length, "a signed JWT");
     return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+  }
+
+  private static Instant issued(String jwt) {
+    Matcher m = Pattern.compile("\"iat\"\\s*:\\s*(\\d+)").matcher(payload(jwt));
+    assertTrue(m.find());
+    return Instant.ofEpochSecond(Long.parseLong(m.group(1)));
   }
 
   private static Instant expiry(String jwt) {
