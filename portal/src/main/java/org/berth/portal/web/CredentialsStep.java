@@ -63,7 +63,8 @@ class CredentialsStep {
     model.put("form", resend);
     model.put("formWithout", without);
     model.put("name", name);
-    model.put("repo", form.get("repo"));
+    String repo = form.get("repo");
+    model.put("repo", repo == null || repo.isBlank() ? null : repo.strip());
     model.put("provider", choices.getProviderName());
     model.put("variable", CredentialsHandOver.ENV);
     model.put("file", CredentialsHandOver.FILE);
