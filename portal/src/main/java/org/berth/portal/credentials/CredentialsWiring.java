@@ -11,27 +11,19 @@ import java.util.Optional;
 import org.berth.launch.CredentialGrants;
 import org.berth.launch.CredentialsHandOver;
 import org.berth.launch.CredentialsLauncher;
-import org.berth.launch.InstanceId;
 import org.berth.launch.Launcher;
 import org.berth.launch.ServerFiles;
 import org.berth.launch.ServerStore;
 import org.berth.launch.TokenSource;
-import org.berth.launch.config.LaunchProperties;
-import org.berth.launch.docker.DockerServerFiles;
 
 /**
  * Wires the credentials hand-over: the one {@link Launcher} is wrapped in a {@link
- * CredentialsLauncher}, the token files go into Docker servers, and the tokens come from the
- * identity provider's sign-ins (none without one).
+ * CredentialsLauncher}, the token files go into servers through the back end's {@link ServerFiles}
+ * (from {@code launch/}), and the tokens come from the identity provider's sign-ins (none without
+ * one).
  */
 @Factory
 class CredentialsWiring {
-
-  @Singleton
-  @Requires(property = "berth.launch.backend", value = "docker", defaultValue = "docker")
-  ServerFiles dockerServerFiles(LaunchProperties launch, InstanceId instance) {
-    return new DockerServerFiles(launch.getDockerHost(), instance.value());
-  }
 
   /** Without sign-in through a provider there are no tokens to hand over. */
   @Singleton
