@@ -43,6 +43,9 @@ import org.slf4j.MDC;
 public final class BuildService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BuildService.class);
 
+  /** What a requester with too many builds is told to wait: about a short build's time. */
+  private static final Duration RETRY_WHEN_TOO_MANY = Duration.ofSeconds(30);
+
   private final List<RepoProvider> providers;
   private final List<BuildStrategy> strategies;
   private final RegistryClient registry;
@@ -53,6 +56,7 @@ public final class BuildService implements AutoCloseable {
   private final Map<ImageRef, Build> running = new ConcurrentHashMap<>();
   private final LinkedList<Build> waiting = new LinkedList<>();
   private final AtomicInteger buildsStarted = new AtomicInteger();
+  private final Map<String, Object> requesterLocks = new ConcurrentHashMap<>();
 
   /**
    * @param strategies in detection order; the first whose detect answers builds
@@ -164,6 +168,30 @@ public final class BuildService implements AutoCloseable {
    */
   public BuildHandle submit(SourceSpec spec, String requester) {
     return submit(spec).requestedBy(requester);
+  }
+
+  /**
+   * As {@link #submit(SourceSpec, String)}, unless {@code requester} already waits for {@code
+   * mostWaiting} builds that have not finished: then the request is refused, except when it joins
+   * one of those builds. One requester's submissions take turns, so the count holds.
+   *
+   * @throws TooManyBuildsException when the requester has that many builds waiting or running
+   */
+  public BuildHandle submit(SourceSpec spec, String requester, int mostWaiting) {
+    synchronized (requesterLocks.computeIfAbsent(requester, r -> new Object())) {
+      long waitingFor =
+          running.values().stream()
+              .filter(b -> !b.handle.isDone() && b.handle.isRequestedBy(requester))
+              .count();
+      if (waitingFor < mostWaiting) {
+        return submit(spec, requester);
+      }
+      Build same = running.get(imageFor(resolve(spec)));
+      if (same != null && same.handle.isRequestedBy(requester)) {
+        return same.handle;
+      }
+      throw new TooManyBuildsException(mostWaiting, RETRY_WHEN_TOO_MANY);
+    }
   }
 
   /**

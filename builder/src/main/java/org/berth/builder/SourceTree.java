@@ -15,9 +15,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A checked-out repository on disk, and where its configuration lives. Config files are looked for
- * in {@code binder/} or {@code .binder/} first: if both exist that is an error; if either exists,
- * files at the root are ignored.
+ * A fetched repository: its checkout on disk, where its configuration lives, and its files as git
+ * knows them. Config files are looked for in {@code binder/} or {@code .binder/} first: if both
+ * exist that is an error; if either exists, files at the root are ignored.
+ *
+ * <p>A fetch may leave large files out of the checkout (see {@link SourceFiles#materialize()}):
+ * {@link #root()} writes them before it answers, so whoever asks for the checkout gets all of it,
+ * while a build that reads only {@link #files()} never writes them. {@link #file} (and so the
+ * config look-ups) writes only the file asked for.
  *
  * <p>A repository may hold symbolic links with any target. Every file Berth reads from a checkout
  * is found through {@link #file}, which follows a link only while it stays inside the checkout (as
@@ -28,10 +33,33 @@ import java.util.Optional;
  *
  * @param root the checkout
  * @param source where it came from
+ * @param files the commit's files as git knows them (for a plain directory: {@link
+ *     SourceFiles#onDisk})
  */
-public record SourceTree(Path root, ResolvedSource source) {
+public record SourceTree(Path root, ResolvedSource source, SourceFiles files) {
   /** More links than this on one path is a loop, as for the kernel's ELOOP. */
   private static final int MAX_LINKS = 40;
+
+  public SourceTree {
+    if (root == null) {
+      throw new IllegalArgumentException("a source tree needs its root");
+    }
+    if (files == null) {
+      files = SourceFiles.onDisk(root);
+    }
+  }
+
+  /** A checkout that holds every file (its files are listed from disk). */
+  public SourceTree(Path root, ResolvedSource source) {
+    this(root, source, null);
+  }
+
+  /** The whole checkout: files the fetch left out are written first. */
+  @Override
+  public Path root() {
+    files.materialize();
+    return root;
+  }
 
   /** The folder holding config files: {@code binder/}, {@code .binder/} or the root. */
   public Path configDir() {
@@ -43,6 +71,14 @@ public record SourceTree(Path root, ResolvedSource source) {
           "repository has both binder/ and .binder/ folders: keep one of them");
     }
     return binder.or(() -> dotBinder).orElse(root);
+  }
+
+  /**
+   * Whether config files are looked for at the root (there is no {@code binder/} or {@code
+   * .binder/} folder). Unlike comparing with {@link #root()}, this writes no file out.
+   */
+  public boolean configAtRoot() {
+    return configDir().equals(root);
   }
 
   /**
@@ -67,7 +103,13 @@ public record SourceTree(Path root, ResolvedSource source) {
    * @throws BuildException (RECIPE) when the path, or a link on it, leads out of the checkout
    */
   public Optional<Path> file(String relative) {
-    return inside(relative).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+    Optional<Path> found =
+        inside(relative).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+    if (found.isEmpty() && files.materialize(relative)) {
+      // a large file the fetch left out, written now
+      found = inside(relative).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+    }
+    return found;
   }
 
   /** A file of the checkout as text (UTF-8); see {@link #readBytes}. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The builder end to end: fixture repositories served over git://, built by the real Docker engine
- * and Jib into the real registry, verified by running each fixture's verify script.
+ * and content layers into the real registry, verified by running each fixture's verify script.
  */
 class BuildServiceIT {
   static GitServer git;

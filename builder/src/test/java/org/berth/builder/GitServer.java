@@ -124,6 +124,22 @@ public final class GitServer implements AutoCloseable {
     }
   }
 
+  /** The working tree of a repository made here: change files in it, then {@link #commitAll}. */
+  public Path workTree(String url) {
+    return git(url).getRepository().getWorkTree().toPath();
+  }
+
+  /** Commits every change of the working tree, deletions included; returns the new commit SHA. */
+  public String commitAll(String url, String message) {
+    String name = url.substring(url.lastIndexOf('/') + 1);
+    try {
+      repos.get(name).add().setUpdate(true).addFilepattern(".").call();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return commit(name, message);
+  }
+
   public Git git(String url) {
     return repos.get(url.substring(url.lastIndexOf('/') + 1));
   }

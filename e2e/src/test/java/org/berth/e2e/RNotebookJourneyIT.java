@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -55,8 +54,7 @@ class RNotebookJourneyIT {
                 .toAbsolutePath()
                 .normalize());
     String user = Accounts.uniqueUserName("rita");
-    Accounts.signUp(page, PORTAL, user, PASSWORD);
-    Accounts.signIn(page, PORTAL, user, PASSWORD);
+    Accounts.signUp(page, PORTAL, user, PASSWORD); // lands signed in
 
     page.fill("#launch-form [name=repo]", repo);
     page.fill("#launch-form [name=ref]", "main");
@@ -67,16 +65,16 @@ class RNotebookJourneyIT {
     String buildLink = page.locator("a:has-text('Permanent link')").getAttribute("href");
 
     // R and its packages are built (minutes when the engine has not installed R before).
+    // Once built, the launch goes on by itself, and the ready server opens by itself too.
     page.waitForURL(
-        PORTAL.url("/servers/rlab/launching"), new Page.WaitForURLOptions().setTimeout(600_000));
-    assertThat(page.locator("#open-link"))
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+        url -> url.contains(".localhost:") && url.contains("/user/" + user + "/rlab/"),
+        new Page.WaitForURLOptions().setTimeout(660_000));
     assertTrue(
         CRAN.requests().contains("/snapshot/2024-01-10/src/contrib/berthr_0.1.tar.gz"),
         "install.R's packages come from CRAN as of runtime.txt's date: " + CRAN.requests());
 
     // The server: open the repository's R notebook and run its cell, then one typed here.
-    Page jupyter = context.waitForPage(() -> page.locator("#open-link").click());
+    Page jupyter = page;
     jupyter.waitForLoadState();
     URI origin = URI.create(jupyter.url());
     String base = "/user/" + user + "/rlab/";
@@ -96,16 +94,14 @@ class RNotebookJourneyIT {
         .hasText("55 R", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
 
     // The build's page says which R the environment has, as runtime.txt asked for another.
-    page.bringToFront();
     page.navigate(PORTAL.url(buildLink));
     assertThat(page.locator("#build-status")).hasText("built");
     assertThat(page.locator("#build-log"))
         .containsText(
             "Note: runtime.txt asks for R 4.3.2, but Berth installs R from Debian's packages");
 
-    page.navigate(PORTAL.url("/servers"));
-    Locator row = page.locator("tr.server-row[data-name=rlab]");
-    page.waitForNavigation(() -> row.locator(".delete-submit").click());
+    page.navigate(PORTAL.url("/servers/rlab/delete"));
+    page.waitForNavigation(() -> page.click("#delete-confirm"));
     assertThat(page.locator("tr.server-row[data-name=rlab]")).hasCount(0);
   }
 }

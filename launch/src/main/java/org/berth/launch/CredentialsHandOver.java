@@ -88,6 +88,20 @@ public final class CredentialsHandOver {
     if (!grants.granted(owner, request.name())) {
       return request;
     }
+    // Only a server of the servers domain, started for its owner, is the owner's: anything else
+    // the launcher starts (a visitor's throw-away server) is a visitor's, whatever its names say.
+    boolean owners =
+        store.findByServerId(request.serverId()).filter(s -> s.owner().equals(owner)).isPresent();
+    CredentialsRule.Decision decision =
+        CredentialsRule.decide(
+            owners ? CredentialsRule.Session.OWNER : CredentialsRule.Session.VISITOR,
+            true,
+            true,
+            true);
+    if (!decision.granted()) {
+      LOG.warn("No credentials for {} ({}): {}", request, owner, decision.reason());
+      return request;
+    }
     List<Mount> mounts = new ArrayList<>(request.mounts());
     mounts.add(files.memoryVolume(request.serverId(), DIRECTORY));
     Map<String, String> env = new HashMap<>(request.env());

@@ -18,7 +18,7 @@ public final class LaunchEventLog {
   private final Map<String, Launch> latest = new ConcurrentHashMap<>();
 
   /** Starts a new launch's log for the server and returns where to send its events. */
-  Consumer<LaunchEvent> begin(UserName owner, ServerName name) {
+  public Consumer<LaunchEvent> begin(UserName owner, ServerName name) {
     Launch launch = new Launch();
     latest.put(key(owner, name), launch);
     return launch::emit;
@@ -40,7 +40,7 @@ public final class LaunchEventLog {
     return latest.containsKey(key(owner, name));
   }
 
-  void forget(UserName owner, ServerName name) {
+  public void forget(UserName owner, ServerName name) {
     latest.remove(key(owner, name));
   }
 

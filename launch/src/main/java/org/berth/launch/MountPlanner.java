@@ -34,4 +34,22 @@ public interface MountPlanner {
 
   /** A server that failed to come into being: remove what {@link #mountsFor} made for it alone. */
   void discarded(Server server);
+
+  /**
+   * What a visitor's temporary copy of {@code server} mounts: the server's own mounts (not its
+   * owner's home), every one read-only, with no side effect (nothing made, seeded or pulled). Empty
+   * when it has none.
+   */
+  default List<Mount> readOnlyMounts(Server server) {
+    return List.of();
+  }
+
+  /**
+   * In words, the data that deleting the server with its data would remove ("your home volume
+   * (/home/jovyan) and every file in it"); empty when nothing would go (a home other servers use is
+   * kept).
+   */
+  default List<String> dataOf(Server server) {
+    return List.of();
+  }
 }

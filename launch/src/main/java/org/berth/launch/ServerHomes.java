@@ -43,6 +43,11 @@ public final class ServerHomes implements MountPlanner {
   }
 
   @Override
+  public List<String> dataOf(Server server) {
+    return List.of("its home folder (/home/jovyan) and every file in it");
+  }
+
+  @Override
   public void discarded(Server server) {
     launcher.deleteVolume(homeVolume(server.serverId()));
   }

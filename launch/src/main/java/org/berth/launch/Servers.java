@@ -43,6 +43,7 @@ public final class Servers {
   private final Reconciler reconciler;
   private final Culler culler;
   private final LaunchEventLog events = new LaunchEventLog();
+  private final List<ServerListener> listeners;
   private final Set<String> launching = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -59,7 +60,9 @@ public final class Servers {
       MountPlanner mounts,
       ServersSettings settings,
       Executor background,
-      Clock clock) {
+      Clock clock,
+      List<ServerListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.store = store;
     this.launcher = launcher;
     this.mounts = mounts;
@@ -381,6 +384,12 @@ public final class Servers {
     mounts.deleted(server, deleteData);
     events.forget(server.owner(), server.name());
     store.delete(server);
+    listeners.forEach(l -> l.deleted(server));
+  }
+
+  /** In words, what deleting the caller's server with its data would remove; see MountPlanner. */
+  public List<String> dataLostOnDelete(Principal owner, String name) {
+    return mounts.dataOf(get(owner, name));
   }
 
   /**

@@ -67,7 +67,8 @@ class CredentialsHandOverTest {
         new ServerHomes(l),
         new ServersSettings(limits, IMAGE, "127.0.0.1:5000/", Duration.ofMinutes(5), 2, 0, "me"),
         background,
-        clock);
+        clock,
+        List.of());
   }
 
   Server launch(String name) {
@@ -231,6 +232,29 @@ class CredentialsHandOverTest {
     handOver.refresh(running());
 
     assertNull(files.content(server.serverId()));
+  }
+
+  @Test
+  void aVisitorsServerNeverGetsATokenEvenWhenAGrantNamesIt() {
+    grants.grant(new UserName("visitor"), new ServerName("visit-abc"));
+    LaunchRequest visit =
+        new LaunchRequest(
+            "visitor",
+            new ServerName("visit-abc"),
+            "v1234",
+            IMAGE,
+            "t",
+            "/visit/v1234/",
+            new Resources(256L << 20, 1, Duration.ofMinutes(10), Duration.ofHours(1)),
+            "visit",
+            List.of(),
+            Map.of());
+
+    launcher.start(visit, e -> {});
+
+    LaunchRequest started = backend.starts.get(0);
+    assertFalse(started.env().containsKey(CredentialsHandOver.ENV));
+    assertTrue(tokens.askedFor.isEmpty(), "no token was even asked for");
   }
 
   @Test

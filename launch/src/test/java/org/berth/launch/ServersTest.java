@@ -67,7 +67,8 @@ class ServersTest {
         new ServersSettings(
             limits, IMAGE, "127.0.0.1:5000/", Duration.ofMinutes(5), slots, maxRunning, "me"),
         background,
-        clock);
+        clock,
+        List.of());
   }
 
   static ServerSpec.Request request() {
@@ -233,7 +234,8 @@ class ServersTest {
             },
             servers.settings(),
             background,
-            clock);
+            clock,
+            List.of());
 
     LaunchException e =
         assertThrows(LaunchException.class, () -> failing.launch(ALICE, "lab", request(), false));

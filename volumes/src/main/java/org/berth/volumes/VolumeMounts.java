@@ -151,6 +151,25 @@ public final class VolumeMounts implements MountPlanner {
   }
 
   @Override
+  public List<String> dataOf(Server server) {
+    if (volumes.backend().exists(legacyHome(server.serverId()))) {
+      return List.of("its own home folder (/home/jovyan) and every file in it");
+    }
+    if (server.spec().mounts().stream().anyMatch(m -> m.target().equals(HOME_TARGET))) {
+      return List.of();
+    }
+    return volumes
+        .store()
+        .find(server.owner(), Volume.HOME_NAME)
+        .filter(
+            home ->
+                volumes.usedBy(home).stream()
+                    .allMatch(ref -> ref.equals(server.owner() + "/" + server.name())))
+        .map(home -> List.of("your home folder (/home/jovyan) and every file in it"))
+        .orElse(List.of());
+  }
+
+  @Override
   public void discarded(Server server) {
     if (homesMadeBy.remove(server.serverId())) {
       // The personal home was made for this failed first launch only: nothing is in it yet.
@@ -247,6 +266,43 @@ public final class VolumeMounts implements MountPlanner {
             out.put(path, data);
           }
         });
+    return out;
+  }
+
+  @Override
+  public List<Mount> readOnlyMounts(Server server) {
+    List<Mount> out = new ArrayList<>();
+    for (MountSpec m : server.spec().mounts()) {
+      if (m.target().equals(HOME_TARGET)) {
+        continue; // the owner's home is theirs alone
+      }
+      String reference = m.volume().contains("/") ? m.volume() : server.owner() + "/" + m.volume();
+      int slash = reference.indexOf('/');
+      java.util.Optional<Volume> v =
+          reference.substring(slash + 1).equals(Volume.HOME_NAME)
+              ? java.util.Optional.empty()
+              : volumes
+                  .store()
+                  .find(
+                      new UserName(reference.substring(0, slash)), reference.substring(slash + 1));
+      if (v.isEmpty()) {
+        continue;
+      }
+      String sub = "";
+      if (!m.subPath().isEmpty()) {
+        java.util.Optional<String> stored =
+            volumes
+                .store()
+                .resolvedPath(
+                    new VolumeStore.PathKey(
+                        v.get().id(), server.owner().value(), server.name().value(), m.target()));
+        if (stored.isEmpty()) {
+          continue; // never mounted by its owner: nothing to show
+        }
+        sub = stored.get();
+      }
+      out.add(new Mount(m.target(), v.get().source(), sub, true));
+    }
     return out;
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.berth.builder.BuildException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -47,6 +48,14 @@ final class GitMirrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitMirrors.class);
   private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+  /**
+   * Readers of a mirror's objects (builds writing content layers) share its read lock; repacking
+   * and eviction, which delete objects, take the write lock and skip a mirror being read. Fetches
+   * only add objects, so they run alongside readers.
+   */
+  private static final Map<Path, ReentrantReadWriteLock> READERS = new ConcurrentHashMap<>();
+
   private static final ExecutorService HOUSEKEEPING =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -96,6 +105,41 @@ final class GitMirrors {
       lock.unlock();
       tidyLater(dir);
     }
+  }
+
+  /**
+   * Keeps the repository's mirror from being repacked or evicted until the result is closed, in the
+   * same thread, while its objects are read; any number of readers at once, alongside a fetch.
+   *
+   * @throws BuildException when the mirror is gone
+   */
+  Held read(String repo, FetchLimits limits) {
+    Path dir = dirOf(repo);
+    ReentrantReadWriteLock.ReadLock lock = readersOf(dir).readLock();
+    try {
+      if (!lock.tryLock(Math.max(0, limits.nanosLeft()), TimeUnit.NANOSECONDS)) {
+        throw limits.timedOut();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw limits.cancelled();
+    }
+    if (!Files.isRegularFile(dir.resolve("config"))) {
+      lock.unlock();
+      throw new BuildException(
+          BuildException.Failure.GIT, "the git mirror of " + repo + " is gone; build again");
+    }
+    return lock::unlock;
+  }
+
+  private static ReentrantReadWriteLock readersOf(Path dir) {
+    return READERS.computeIfAbsent(dir, d -> new ReentrantReadWriteLock());
+  }
+
+  /** A held mirror lock; closing releases it. */
+  interface Held extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /**
@@ -207,6 +251,10 @@ final class GitMirrors {
       return;
     }
     ReentrantLock lock = lockOf(dir);
+    ReentrantReadWriteLock.WriteLock unread = readersOf(dir).writeLock();
+    if (!unread.tryLock()) {
+      return; // being read: next time
+    }
     lock.lock();
     try (HeldLock file = lockFile(dir, null)) {
       if (file == null || packCount(dir) <= MAX_PACKS) {
@@ -233,6 +281,7 @@ final class GitMirrors {
       GitRepoProvider.clear(dir);
     } finally {
       lock.unlock();
+      unread.unlock();
     }
   }
 
@@ -264,7 +313,12 @@ final class GitMirrors {
         return;
       }
       ReentrantLock lock = lockOf(dir);
+      ReentrantReadWriteLock.WriteLock unread = readersOf(dir).writeLock();
+      if (!unread.tryLock()) {
+        continue; // being read
+      }
       if (!lock.tryLock()) {
+        unread.unlock();
         continue; // in use
       }
       try (HeldLock file = lockFile(dir, null)) {
@@ -285,6 +339,7 @@ final class GitMirrors {
         LOG.warn("cannot evict git mirror {}: {}", dir.getFileName(), e.toString());
       } finally {
         lock.unlock();
+        unread.unlock();
       }
     }
   }

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.berth.builder.BuildException;
 import org.berth.builder.RepoProvider;
 import org.berth.builder.ResolvedSource;
+import org.berth.builder.SourceFile;
 import org.berth.builder.SourcePolicy;
 import org.berth.builder.SourceRefusedException;
 import org.berth.builder.SourceSpec;
@@ -63,6 +64,13 @@ public final class GitRepoProvider implements RepoProvider {
    * {@code have}s, few enough that negotiation stays short.
    */
   private static final int KEPT_COMMITS = 4;
+
+  /**
+   * Files this large are left out of the checkout until a build asks for the whole of it: a build
+   * that only adds the content as layers reads them from the mirror, and only when their layer
+   * changed (writing out 200 MB of unchanged data took longer than a whole notebook-only build).
+   */
+  static final long DEFER_FROM = 1024 * 1024;
 
   private final SourcePolicy policy;
   private final SourceValidator validator;
@@ -224,16 +232,20 @@ public final class GitRepoProvider implements RepoProvider {
           throw moved(source, fetched);
         }
       }
-      new ExportTreeStep(git, repo, limits).run(commit, into);
+      List<SourceFile> files = new ExportTreeStep(git, repo, limits).run(commit, into, DEFER_FROM);
       forgetOldCommits(git, kept);
       LOG.info(
-          "fetched {} at {} ({} bytes downloaded{}, {} bytes written)",
+          "fetched {} at {} ({} bytes downloaded{}, {} bytes of files)",
           repo,
           source.commit(),
           limits.downloadedBytes(),
           had ? ", commit already mirrored" : "",
           limits.writtenBytes());
-      return new SourceTree(into, source);
+      return new SourceTree(
+          into,
+          source,
+          new GitSourceFiles(
+              mirrors, source.canonicalRepo(), repo, policy, into, files, DEFER_FROM));
     } catch (BuildException e) {
       throw e;
     } catch (GitAPIException | IOException | RuntimeException e) {

@@ -1,4 +1,2 @@
-/**
- * Build strategies (adapters): Dockerfile, environment files with a Jib content layer, buildpacks.
- */
+/** Build strategies (adapters): Dockerfile, environment files with content layers, buildpacks. */
 package org.berth.builder.strategy;

@@ -20,6 +20,7 @@ import org.berth.launch.MountPlanner;
 import org.berth.launch.Resources;
 import org.berth.launch.Routes;
 import org.berth.launch.ServerHomes;
+import org.berth.launch.ServerListener;
 import org.berth.launch.ServerStore;
 import org.berth.launch.Servers;
 import org.berth.launch.ServersSettings;
@@ -92,8 +93,18 @@ public class LaunchFactory {
       List<ActivitySource> activity,
       MountPlanner mounts,
       ServersSettings settings,
-      @Named(TaskExecutors.BLOCKING) Executor background) {
+      @Named(TaskExecutors.BLOCKING) Executor background,
+      List<ServerListener> listeners) {
     return new Servers(
-        store, launcher, images, routes, activity, mounts, settings, background, Clock.systemUTC());
+        store,
+        launcher,
+        images,
+        routes,
+        activity,
+        mounts,
+        settings,
+        background,
+        Clock.systemUTC(),
+        listeners);
   }
 }

@@ -4,13 +4,17 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
-/** {@code berth.accounts.*}: local accounts, sessions and password rules. */
+/** {@code berth.accounts.*}: local accounts, sessions, sign-in limits and token rules. */
 @ConfigurationProperties("berth.accounts")
 public interface AccountsConfiguration {
 
   /** Whether visitors may create accounts themselves. */
   @Bindable(defaultValue = "true")
   boolean isSignupEnabled();
+
+  /** Whether an account made by sign-up waits until an admin approves it before it can sign in. */
+  @Bindable(defaultValue = "false")
+  boolean isSignupApproval();
 
   /** bcrypt cost factor (4–31); each step doubles the work. */
   @Bindable(defaultValue = "10")
@@ -23,4 +27,24 @@ public interface AccountsConfiguration {
   /** Shortest password accepted at sign-up. */
   @Bindable(defaultValue = "8")
   int getMinPasswordLength();
+
+  /** Wrong passwords in a row for one account before each further try must wait. */
+  @Bindable(defaultValue = "5")
+  int getSigninFreeFailures();
+
+  /** Wrong passwords from one client address (for any accounts) before it must wait. */
+  @Bindable(defaultValue = "30")
+  int getSigninFreeFailuresPerAddress();
+
+  /** The longest wait between tries; the wait doubles with every further wrong password. */
+  @Bindable(defaultValue = "15m")
+  Duration getSigninMaxBackoff();
+
+  /** How long an API token lasts when its maker does not say. */
+  @Bindable(defaultValue = "90d")
+  Duration getTokenTtl();
+
+  /** The longest life an API token may ask for. */
+  @Bindable(defaultValue = "365d")
+  Duration getTokenMaxTtl();
 }

@@ -10,7 +10,8 @@ import org.berth.launch.UserName;
 
 /**
  * A stored account. {@code passwordHash} is empty for accounts that sign in through an identity
- * provider.
+ * provider. {@code approved} is false while a signed-up account waits for an admin (only with
+ * {@code berth.accounts.signup-approval}).
  */
 @MappedEntity("users")
 public record UserAccount(
@@ -19,7 +20,8 @@ public record UserAccount(
     @Nullable String passwordHash,
     @MappedProperty("is_admin") boolean admin,
     String authSource,
-    Instant createdAt) {
+    Instant createdAt,
+    boolean approved) {
 
   public UserName name() {
     return new UserName(username);

@@ -30,7 +30,8 @@ import org.berth.portal.auth.TokenSummary;
 
 /**
  * Personal API tokens. Creating one accepts a browser session (with the CSRF header), an existing
- * token, or HTTP Basic with user name and password.
+ * full-scope token (the new one is recorded as minted by it), or HTTP Basic with user name and
+ * password.
  */
 @Controller("/api/v1/tokens")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -47,9 +48,13 @@ class TokenApiController {
     this.csrf = csrf;
   }
 
-  /** What a new token is called. */
+  /**
+   * What a new token is called, what it may do ({@code full}, the default, or {@code servers}) and
+   * how long it lasts (such as {@code 30d}; empty: {@code berth.accounts.token-ttl}).
+   */
   @Serdeable
-  record CreateTokenRequest(@Nullable String name) {}
+  record CreateTokenRequest(
+      @Nullable String name, @Nullable String scope, @Nullable String expiresIn) {}
 
   @Post
   @Status(HttpStatus.CREATED)
@@ -60,7 +65,7 @@ class TokenApiController {
     if (body == null) {
       throw new AccountException("Send a JSON body such as {\"name\": \"laptop\"}.");
     }
-    return tokens.create(user.id(), body.name());
+    return tokens.create(user.id(), body.name(), body.scope(), body.expiresIn(), user.tokenId());
   }
 
   @Get

@@ -17,6 +17,8 @@ interface ApiTokenRepository extends CrudRepository<ApiToken, Long> {
 
   Optional<ApiToken> findByIdAndUserIdAndRevokedAtIsNull(Long id, long userId);
 
+  List<ApiToken> findByParentIdAndRevokedAtIsNull(Long parentId);
+
   void updateRevokedAt(@Id Long id, Instant revokedAt);
 
   void updateLastUsedAt(@Id Long id, Instant lastUsedAt);

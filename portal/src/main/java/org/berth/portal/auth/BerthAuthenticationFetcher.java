@@ -24,9 +24,10 @@ import org.reactivestreams.Publisher;
 
 /**
  * Finds out who sent a request: a browser session cookie, an {@code Authorization: Bearer} API
- * token on {@code /api/} and BinderHub's {@code /build/}, or HTTP Basic with user name and
- * password, which is accepted only to create an API token ({@code POST /api/v1/tokens}). The
- * database look-up runs off the event loop.
+ * token on {@code /api/}, BinderHub's {@code /build/} and {@code /prometheus}, or HTTP Basic with
+ * user name and password, which is accepted only to create an API token ({@code POST
+ * /api/v1/tokens}). A token's id and scope go into the authentication ({@link TokenScopeRule}
+ * enforces the scope). The database look-up runs off the event loop.
  */
 @Singleton
 class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -34,18 +35,23 @@ class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>
   static final String USER_ID = "userId";
   static final String VIA = "via";
   static final String CSRF = "csrf";
+  static final String TOKEN_ID = "tokenId";
+  static final String SCOPE = "scope";
   static final String TOKENS_PATH = "/api/v1/tokens";
 
   private final SessionService sessions;
   private final TokenService tokens;
   private final AccountService accounts;
   private final ExecutorService blocking;
+  private final ClientAddress clientAddress;
 
   BerthAuthenticationFetcher(
       SessionService sessions,
       TokenService tokens,
       AccountService accounts,
+      ClientAddress clientAddress,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+    this.clientAddress = clientAddress;
     this.sessions = sessions;
     this.tokens = tokens;
     this.accounts = accounts;
@@ -74,28 +80,28 @@ class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>
             s ->
                 accounts
                     .find(s.userId())
-                    .map(user -> authentication(user, Via.SESSION, s.csrfToken())));
+                    .map(user -> authentication(user, Via.SESSION, s.csrfToken(), null)));
   }
 
   private Optional<Authentication> fromHeader(HttpRequest<?> request, String header) {
     String path = request.getPath();
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)
-        && (path.startsWith("/api/") || path.startsWith("/build/"))) {
+        && (path.startsWith("/api/") || path.startsWith("/build/") || path.equals("/prometheus"))) {
       return tokens
           .authenticate(header.substring(7).strip())
-          .flatMap(t -> accounts.find(t.userId()))
-          .map(user -> authentication(user, Via.TOKEN, null));
+          .flatMap(
+              t -> accounts.find(t.userId()).map(user -> authentication(user, Via.TOKEN, null, t)));
     }
     if (header.regionMatches(true, 0, "Basic ", 0, 6)
         && request.getMethod() == HttpMethod.POST
         && path.equals(TOKENS_PATH)) {
-      return basic(header.substring(6).strip())
-          .map(user -> authentication(user, Via.PASSWORD, null));
+      return basic(header.substring(6).strip(), clientAddress.of(request))
+          .map(user -> authentication(user, Via.PASSWORD, null, null));
     }
     return Optional.empty();
   }
 
-  private Optional<UserAccount> basic(String encoded) {
+  private Optional<UserAccount> basic(String encoded, String address) {
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -106,10 +112,12 @@ class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>
     if (colon < 0) {
       return Optional.empty();
     }
-    return accounts.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+    return accounts.authenticate(
+        decoded.substring(0, colon), decoded.substring(colon + 1), address);
   }
 
-  private static Authentication authentication(UserAccount user, Via via, String csrf) {
+  private static Authentication authentication(
+      UserAccount user, Via via, String csrf, ApiToken token) {
     List<String> roles = new ArrayList<>(List.of("user"));
     if (user.admin()) {
       roles.add("admin");
@@ -119,6 +127,10 @@ class BerthAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>
     attributes.put(VIA, via.name());
     if (csrf != null) {
       attributes.put(CSRF, csrf);
+    }
+    if (token != null) {
+      attributes.put(TOKEN_ID, token.id());
+      attributes.put(SCOPE, token.scope());
     }
     return Authentication.build(user.username(), roles, attributes);
   }

@@ -21,6 +21,12 @@ public class Csrf {
   public static final String HEADER = "X-CSRF-Token";
   static final String ANONYMOUS_COOKIE = "berth_csrf";
 
+  private final boolean secure;
+
+  Csrf(HttpSettings http) {
+    this.secure = http.isSecureCookies();
+  }
+
   /** The token an anonymous form should carry, and the cookie to set when it is new. */
   public AnonymousToken anonymousToken(HttpRequest<?> request) {
     Optional<String> existing =
@@ -32,7 +38,11 @@ public class Csrf {
     return new AnonymousToken(
         value,
         Optional.of(
-            Cookie.of(ANONYMOUS_COOKIE, value).path("/").httpOnly(true).sameSite(SameSite.Strict)));
+            Cookie.of(ANONYMOUS_COOKIE, value)
+                .path("/")
+                .httpOnly(true)
+                .sameSite(SameSite.Strict)
+                .secure(secure)));
   }
 
   /** Whether an anonymous form's token matches the browser's cookie. */

@@ -5,4 +5,5 @@ import java.time.Instant;
 
 /** A token just created: the only time its secret value is shown. */
 @Serdeable
-public record NewToken(long id, String name, String token, Instant createdAt) {}
+public record NewToken(
+    long id, String name, String token, Instant createdAt, Instant expiresAt, String scope) {}

@@ -22,10 +22,12 @@ public class SessionService {
 
   private final WebSessionRepository sessions;
   private final AccountsConfiguration config;
+  private final boolean secure;
 
-  SessionService(WebSessionRepository sessions, AccountsConfiguration config) {
+  SessionService(WebSessionRepository sessions, AccountsConfiguration config, HttpSettings http) {
     this.sessions = sessions;
     this.config = config;
+    this.secure = http.isSecureCookies();
   }
 
   /** Starts a session; the returned cookie carries the only copy of its secret. */
@@ -43,6 +45,7 @@ public class SessionService {
         .path("/")
         .httpOnly(true)
         .sameSite(SameSite.Lax)
+        .secure(secure)
         .maxAge(config.getSessionTtl());
   }
 
@@ -62,7 +65,12 @@ public class SessionService {
         .getCookies()
         .findCookie(COOKIE)
         .ifPresent(c -> sessions.deleteById(Secrets.sha256(c.getValue())));
-    return Cookie.of(COOKIE, "").path("/").httpOnly(true).sameSite(SameSite.Lax).maxAge(0);
+    return Cookie.of(COOKIE, "")
+        .path("/")
+        .httpOnly(true)
+        .sameSite(SameSite.Lax)
+        .secure(secure)
+        .maxAge(0);
   }
 
   @Scheduled(fixedDelay = "15m", initialDelay = "1m")

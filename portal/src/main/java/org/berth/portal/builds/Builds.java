@@ -1,6 +1,7 @@
 package org.berth.portal.builds;
 
 import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -29,20 +30,30 @@ public class Builds {
 
   private final BeanProvider<BuildService> service;
   private final BeanProvider<BuildStore> store;
+  private final int mostPerUser;
 
-  Builds(BeanProvider<BuildService> service, BeanProvider<BuildStore> store) {
+  Builds(
+      BeanProvider<BuildService> service,
+      BeanProvider<BuildStore> store,
+      @Value("${berth.builder.max-builds-per-user:3}") int mostPerUser) {
+    if (mostPerUser < 1) {
+      throw new IllegalArgumentException("berth.builder.max-builds-per-user must be at least 1");
+    }
     this.service = service;
     this.store = store;
+    this.mostPerUser = mostPerUser;
   }
 
   /** Starts (or joins, or finds cached) the build of a repository at a ref. */
   public BuildHandle submit(String repo, String ref) {
+    return service().submit(source(repo, ref));
+  }
+
+  private static SourceSpec source(String repo, String ref) {
     if (repo == null || repo.isBlank()) {
       throw new BuildException(BuildException.Failure.REFUSED, "Give a repository to build.");
     }
-    return service()
-        .submit(
-            SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip()));
+    return SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip());
   }
 
   /** Fetches a source's files at its resolved commit without building (see BuildService). */
@@ -55,14 +66,19 @@ public class Builds {
     return service().submit(source);
   }
 
-  /** As {@link #submit(String, String)}, recording that this user waits for the build. */
+  /**
+   * As {@link #submit(String, String)}, recording that this user waits for the build.
+   *
+   * @throws org.berth.builder.TooManyBuildsException when the user already waits for {@code
+   *     berth.builder.max-builds-per-user} builds
+   */
   public BuildHandle submit(String repo, String ref, String requester) {
-    return submit(repo, ref).requestedBy(requester);
+    return submit(source(repo, ref), requester);
   }
 
-  /** As {@link #submit(SourceSpec)}, recording that this user waits for the build. */
+  /** As {@link #submit(SourceSpec)}, recording that this user waits for the build (capped). */
   public BuildHandle submit(SourceSpec source, String requester) {
-    return service().submit(source, requester);
+    return service().submit(source, requester, mostPerUser);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -17,11 +18,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private final Channel frontend;
   private final FrontendHandler frontendHandler;
+  private final TokenMask mask;
   private boolean tunnel;
 
-  BackendHandler(Channel frontend, FrontendHandler frontendHandler) {
+  BackendHandler(Channel frontend, FrontendHandler frontendHandler, TokenMask mask) {
     this.frontend = frontend;
     this.frontendHandler = frontendHandler;
+    this.mask = mask;
   }
 
   @Override
@@ -43,6 +46,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpObject) {
+      msg = masked((HttpObject) msg);
       frontend.write(msg);
       if (msg instanceof LastHttpContent) {
         frontend.flush();
@@ -50,6 +54,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(msg);
+  }
+
+  /** The server's token never reaches the browser (see {@link TokenMask}). */
+  private HttpObject masked(HttpObject msg) {
+    if (msg instanceof HttpResponse response) {
+      mask.headers(response.headers());
+    }
+    if (msg instanceof HttpContent content) {
+      return content.replace(mask.body(content.content(), msg instanceof LastHttpContent));
+    }
+    return msg;
   }
 
   @Override

@@ -32,8 +32,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.berth.launch.Route;
+import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.TokenService;
 import org.berth.portal.proxy.ProxyPages.Refusal;
+import org.berth.sharing.Role;
+import org.berth.sharing.Visit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,13 +52,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final OriginAccess access;
   private final ServerDirectory directory;
   private final ProxyPages pages;
+  private final Admission admission;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
   private String backendServerId;
   private boolean waiting;
   private boolean tunnel;
 
-  FrontendHandler(OriginAccess access, ServerDirectory directory, ProxyPages pages) {
+  FrontendHandler(
+      OriginAccess access, ServerDirectory directory, ProxyPages pages, Admission admission) {
+    this.admission = admission;
     this.access = access;
     this.directory = directory;
     this.pages = pages;
@@ -97,16 +103,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = serverId.get();
+    if (refusedAsCrossOrigin(ctx, request, id)) {
+      return;
+    }
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     if (uri.path().equals(OriginAccess.HANDOFF_PATH)) {
       handoff(ctx, request, id, uri);
+      return;
+    }
+    Optional<Visit> visit = admission.visitOfToken(id, visitToken(request, uri));
+    if (visit.isPresent()) {
+      Optional<Route> route = directory.find(id);
+      if (route.isEmpty()) {
+        refuse(ctx, request, Refusal.NOT_RUNNING);
+        return;
+      }
+      admission.admitted(id, Role.VISITOR, ctx.channel());
+      forward(ctx, request, route.get());
       return;
     }
     Optional<String> token = berthToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     CompletableFuture<Optional<String>> user =
         token.isPresent()
             ? access.userOfToken(token.get())
-            : access.userOfCookie(id, cookie(request, OriginAccess.COOKIE));
+            : access.userOfCookie(id, cookie(request, access.cookieName()));
     if (user.isDone()) {
       // A cookie known in memory answers at once: no hop through the event loop's task queue.
       decide(ctx, request, id, token.isPresent(), user.join(), null);
@@ -131,16 +151,67 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Optional<Route> route = directory.find(serverId);
-    if (user.isEmpty() || route.isEmpty() || !route.get().owner().value().equals(user.get())) {
+    if (user.isEmpty() || route.isEmpty()) {
       refuse(ctx, request, refusal(byToken, user.isPresent(), route.isPresent()));
       return;
     }
-    forward(ctx, request, route.get());
+    CompletableFuture<Role> role = admission.role(serverId, route.get(), user);
+    if (role.isDone()) {
+      admit(ctx, request, serverId, byToken, route.get(), role.join(), null);
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    role.whenComplete(
+        (r, e) ->
+            ctx.executor()
+                .execute(() -> admit(ctx, request, serverId, byToken, route.get(), r, e)));
+  }
+
+  /** Forwards a request whose sender the access decision admits; refuses it otherwise. */
+  private void admit(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      String serverId,
+      boolean byToken,
+      Route route,
+      Role role,
+      Throwable error) {
+    if (error != null) {
+      LOG.warn("Could not check access to server {}", serverId, error);
+      refuse(ctx, request, Refusal.CHECK_FAILED);
+      return;
+    }
+    if (!role.admitted()) {
+      refuse(ctx, request, refusal(byToken, true, true));
+      return;
+    }
+    admission.admitted(serverId, role, ctx.channel());
+    forward(ctx, request, route);
+  }
+
+  /**
+   * Refuses a request that another site made the browser send (see {@link CrossOriginPolicy}).
+   * Checked before anything else, so the answer says nothing about who may open the server.
+   */
+  private boolean refusedAsCrossOrigin(
+      ChannelHandlerContext ctx, HttpRequest request, String serverId) {
+    Optional<String> why = CrossOriginPolicy.refusal(request, access.origin(serverId));
+    if (why.isEmpty()) {
+      return false;
+    }
+    LOG.info(
+        "Refused {} {} to server {} from another site ({})",
+        request.method(),
+        new QueryStringDecoder(request.uri()).path(),
+        serverId,
+        why.get());
+    refuse(ctx, request, Refusal.CROSS_SITE);
+    return true;
   }
 
   private void forward(ChannelHandlerContext ctx, HttpRequest request, Route route) {
     stripBerthCredentials(request);
-    request.headers().set(HttpHeaderNames.AUTHORIZATION, "token " + route.token());
+    authenticateAsTheProxy(request, route);
     directory.touch(route.serverId());
     if (backend != null && backend.isActive() && route.serverId().equals(backendServerId)) {
       send(ctx, request);
@@ -162,7 +233,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(ProxyHandlers.CLIENT_CODEC, new HttpClientCodec())
-                        .addLast(new BackendHandler(ctx.channel(), FrontendHandler.this));
+                        .addLast(
+                            new BackendHandler(
+                                ctx.channel(), FrontendHandler.this, new TokenMask(route.token())));
                   }
                 });
     ChannelFuture connect = bootstrap.connect(route.host(), route.port());
@@ -197,22 +270,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     List<String> next = uri.parameters().getOrDefault("next", List.of("/"));
-    DefaultCookie originCookie = new DefaultCookie(OriginAccess.COOKIE, cookie.get());
-    originCookie.setHttpOnly(true);
-    originCookie.setPath("/");
-    originCookie.setSameSite(CookieHeaderNames.SameSite.Lax);
-    originCookie.setMaxAge(access.originSessionTtlSeconds());
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER);
-    response.headers().set(HttpHeaderNames.LOCATION, OriginAccess.safeNext(next.get(0)));
-    response
-        .headers()
-        .set(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(originCookie));
+    response.headers().set(HttpHeaderNames.LOCATION, LocalRedirect.path(next.get(0)));
+    response.headers().set(HttpHeaderNames.SET_COOKIE, originCookie(cookie.get()));
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     ReferenceCountUtil.release(request);
     ctx.writeAndFlush(response);
     dropBodyThenResume(ctx);
+  }
+
+  /**
+   * The origin's own sign-in cookie: host-only, HttpOnly, SameSite=Lax; on https also Secure and
+   * named with the {@code __Host-} prefix, so that no other origin of the same site can set or
+   * shadow it (see {@link OriginAccess#cookieName()}).
+   */
+  private String originCookie(String value) {
+    DefaultCookie cookie = new DefaultCookie(access.cookieName(), value);
+    cookie.setHttpOnly(true);
+    cookie.setPath("/");
+    cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
+    cookie.setSecure(access.secureCookies());
+    cookie.setMaxAge(access.originSessionTtlSeconds());
+    return ServerCookieEncoder.STRICT.encode(cookie);
   }
 
   /** Switches to a byte tunnel once the server has accepted a WebSocket upgrade. */
@@ -282,6 +363,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ProxyHandlers.refuse(ctx.channel(), response);
   }
 
+  /**
+   * The proxy, not the browser, proves who it is to the server: with the server's token in a
+   * header, and with no {@code ?token=} of the browser's (Jupyter would prefer that one). Bodies
+   * come back unencoded so that {@link TokenMask} can read them.
+   */
+  private static void authenticateAsTheProxy(HttpRequest request, Route route) {
+    request.headers().set(HttpHeaderNames.AUTHORIZATION, "token " + route.token());
+    request.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
+    request.setUri(withoutTokenParameter(request.uri()));
+  }
+
+  /** The URI without any {@code token} query parameter. */
+  static String withoutTokenParameter(String uri) {
+    int q = uri.indexOf('?');
+    if (q < 0 || !uri.contains("token")) {
+      return uri;
+    }
+    StringBuilder kept = new StringBuilder(uri.length());
+    for (String part : uri.substring(q + 1).split("&", -1)) {
+      String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+      if (!name.equals("token") && !part.isEmpty()) {
+        kept.append(kept.length() == 0 ? "" : "&").append(part);
+      }
+    }
+    return uri.substring(0, q) + (kept.length() == 0 ? "" : "?" + kept);
+  }
+
   /** Berth's own credentials are for Berth: the server never sees them. */
   private static void stripBerthCredentials(HttpRequest request) {
     request.headers().remove(HttpHeaderNames.AUTHORIZATION);
@@ -290,7 +398,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Set<Cookie> cookies = ServerCookieDecoder.LAX.decode(header);
-    cookies.removeIf(c -> c.name().startsWith("berth_"));
+    cookies.removeIf(c -> c.name().startsWith("berth_") || c.name().startsWith("__Host-berth_"));
     if (cookies.isEmpty()) {
       request.headers().remove(HttpHeaderNames.COOKIE);
     } else {
@@ -311,6 +419,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** A Berth API token sent as {@code Bearer} or, as JupyterHub allows, {@code token}. */
+  /**
+   * A token a Binder client presents for a visit: {@code Authorization: token …} (not a Berth API
+   * token), or {@code ?token=} on WebSocket addresses as Jupyter clients send it.
+   */
+  private static Optional<String> visitToken(HttpRequest request, QueryStringDecoder uri) {
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization != null) {
+      String[] parts = authorization.strip().split("\\s+", 2);
+      if (parts.length == 2
+          && parts[0].equalsIgnoreCase("token")
+          && !parts[1].startsWith(TokenService.PREFIX)) {
+        return Optional.of(parts[1]);
+      }
+    }
+    List<String> query = uri.parameters().getOrDefault("token", List.of());
+    return query.size() == 1 ? Optional.of(query.get(0)) : Optional.empty();
+  }
+
   private static Optional<String> berthToken(String authorization) {
     if (authorization == null) {
       return Optional.empty();

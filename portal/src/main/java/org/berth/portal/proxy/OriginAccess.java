@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.UserAccount;
+import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.Secrets;
 import org.berth.portal.auth.TokenService;
 
@@ -31,9 +32,11 @@ import org.berth.portal.auth.TokenService;
 public class OriginAccess {
 
   static final String COOKIE = "berth_origin";
+  static final String HOST_COOKIE = "__Host-" + COOKIE;
   static final String HANDOFF_PATH = "/_berth/handoff";
 
   private final ProxyConfiguration config;
+  private final boolean secureCookies;
   private final TokenService tokens;
   private final AccountService accounts;
   private final ExecutorService blocking;
@@ -50,6 +53,8 @@ public class OriginAccess {
       OriginSessionRepository stored,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.config = config;
+    // Server origins are https exactly when the front end says so (berth.proxy.public-scheme).
+    this.secureCookies = config.getPublicScheme().equals("https");
     this.stored = stored;
     this.tokens = tokens;
     this.accounts = accounts;
@@ -93,7 +98,7 @@ public class OriginAccess {
         + "?code="
         + code
         + "&next="
-        + URLEncoder.encode(safeNext(next), StandardCharsets.UTF_8);
+        + URLEncoder.encode(LocalRedirect.path(next), StandardCharsets.UTF_8);
   }
 
   /** The server id a Host header names, if it is a server origin. */
@@ -177,6 +182,22 @@ public class OriginAccess {
     stored.deleteByUsername(username);
   }
 
+  /**
+   * The origin cookie's name. Over https it carries the {@code __Host-} prefix: browsers then only
+   * accept it with {@code Secure}, {@code Path=/} and no {@code Domain}, so a page on another
+   * server's origin of the same site cannot set or shadow it. Browsers refuse {@code Secure}
+   * cookies from plain-http origins (Chromium makes an exception for localhost only), so on plain
+   * http it is just {@code berth_origin}, still host-only.
+   */
+  String cookieName() {
+    return secureCookies ? HOST_COOKIE : COOKIE;
+  }
+
+  /** Whether the origin cookie is marked {@code Secure}. */
+  boolean secureCookies() {
+    return secureCookies;
+  }
+
   long originSessionTtlSeconds() {
     return config.getOriginSessionTtl().toSeconds();
   }
@@ -187,13 +208,5 @@ public class OriginAccess {
     handoffs.values().removeIf(g -> g.expires().isBefore(now));
     sessions.values().removeIf(g -> g.expires().isBefore(now));
     stored.deleteByExpiresAtLessThan(now);
-  }
-
-  /** Only paths on the same origin: never a scheme, a host or a protocol-relative URL. */
-  static String safeNext(String next) {
-    if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
-      return "/";
-    }
-    return next;
   }
 }

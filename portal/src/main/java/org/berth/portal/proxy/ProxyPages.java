@@ -51,6 +51,7 @@ final class ProxyPages {
         HttpResponseStatus.FORBIDDEN,
         "Link expired",
         "This sign-in link has been used or has expired. Open the server again from Berth."),
+    CROSS_SITE(HttpResponseStatus.FORBIDDEN, "Refused", CrossOriginPolicy.REFUSED),
     CHECK_FAILED(
         HttpResponseStatus.SERVICE_UNAVAILABLE,
         "Try again",

@@ -34,7 +34,11 @@ public class ServerOriginProxy {
   private final Channel channel;
 
   ServerOriginProxy(
-      ProxyConfiguration config, OriginAccess access, ServerDirectory directory, ProxyPages pages)
+      ProxyConfiguration config,
+      OriginAccess access,
+      ServerDirectory directory,
+      ProxyPages pages,
+      Admission admission)
       throws InterruptedException {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -48,7 +52,7 @@ public class ServerOriginProxy {
                     ch.pipeline()
                         .addLast(ProxyHandlers.SERVER_CODEC, new HttpServerCodec())
                         .addLast(ProxyHandlers.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                        .addLast(new FrontendHandler(access, directory, pages));
+                        .addLast(new FrontendHandler(access, directory, pages, admission));
                   }
                 });
     this.channel =

@@ -31,7 +31,10 @@ import org.berth.portal.auth.NewToken;
 import org.berth.portal.auth.TokenService;
 import org.berth.portal.auth.TokenSummary;
 
-/** The account page: personal API tokens, created (shown once) and revoked. */
+/**
+ * The account page: personal API tokens, created (shown once, with a scope and a lifetime) and
+ * revoked.
+ */
 @Hidden
 @Controller("/account")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -79,7 +82,10 @@ class AccountController {
     CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
     Map<String, Object> model = Pages.model(user);
     try {
-      justCreated.put(user.csrfToken(), tokens.create(user.id(), form.get("name")));
+      justCreated.put(
+          user.csrfToken(),
+          tokens.create(
+              user.id(), form.get("name"), form.get("scope"), form.get("expiresIn"), null));
       // Post/redirect/get: reloading the page must not create a second token.
       return Pages.redirect("/account");
     } catch (AccountException e) {
@@ -121,7 +127,8 @@ class AccountController {
   }
 
   /** A token as the page shows it, with dates in UTC. */
-  record TokenRow(long id, String name, String created, String lastUsed) {
+  record TokenRow(
+      long id, String name, String scope, String created, String lastUsed, String expires) {
 
     private static final DateTimeFormatter FORMAT =
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -130,8 +137,10 @@ class AccountController {
       return new TokenRow(
           t.id(),
           t.name(),
+          t.scope(),
           FORMAT.format(t.createdAt()),
-          t.lastUsedAt() == null ? "never" : FORMAT.format(t.lastUsedAt()));
+          t.lastUsedAt() == null ? "never" : FORMAT.format(t.lastUsedAt()),
+          t.expiresAt() == null ? "never" : FORMAT.format(t.expiresAt()));
     }
   }
 
@@ -139,6 +148,7 @@ class AccountController {
       HttpStatus status, CurrentUser user, Map<String, Object> model) {
     model.put("tokens", tokens.list(user.id()).stream().map(TokenRow::of).toList());
     model.put("preferences", preferences.of(user.id()));
+    model.put("defaultLifetime", tokens.defaultLifetime());
     return Pages.page(status, "account", model);
   }
 }

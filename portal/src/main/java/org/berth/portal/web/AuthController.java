@@ -1,6 +1,7 @@
 package org.berth.portal.web;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -19,11 +20,14 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.portal.account.AccountException;
+import org.berth.portal.account.AccountPendingException;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.AccountsConfiguration;
+import org.berth.portal.account.SignInThrottledException;
 import org.berth.portal.account.SignUpClosedException;
 import org.berth.portal.account.UserAccount;
 import org.berth.portal.account.UserNameTakenException;
+import org.berth.portal.auth.ClientAddress;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
@@ -43,6 +47,7 @@ class AuthController {
   private final SessionService sessions;
   private final Csrf csrf;
   private final OriginAccess origins;
+  private final ClientAddress clientAddress;
   private final SignInChoices choices;
 
   AuthController(
@@ -51,8 +56,10 @@ class AuthController {
       SessionService sessions,
       Csrf csrf,
       OriginAccess origins,
+      ClientAddress clientAddress,
       SignInChoices choices) {
     this.origins = origins;
+    this.clientAddress = clientAddress;
     this.choices = choices;
     this.accounts = accounts;
     this.config = config;
@@ -64,12 +71,16 @@ class AuthController {
   MutableHttpResponse<?> loginPage(
       HttpRequest<?> request,
       @Nullable @QueryValue String next,
+      @Nullable @QueryValue String pending,
       @Nullable @QueryValue String signedout) {
     if (sessions.find(request).isPresent()) {
       return Pages.redirect(Pages.returnTo(next));
     }
     Map<String, Object> model = Pages.model(null);
-    if (signedout != null) {
+    if (pending != null) {
+      model.put(
+          "notice", "Account created. An administrator must approve it before you can sign in.");
+    } else if (signedout != null) {
       model.put("notice", "You are signed out.");
     } else if (next != null && !Pages.returnTo(next).equals("/")) {
       model.put("notice", "Sign in to open that page.");
@@ -86,22 +97,42 @@ class AuthController {
     if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
     }
-    Optional<UserAccount> user = accounts.authenticate(form.get("username"), form.get("password"));
+    String back = Pages.returnTo(form.get("next"));
+    Optional<UserAccount> user;
+    try {
+      user =
+          accounts.authenticate(
+              form.get("username"), form.get("password"), clientAddress.of(request));
+    } catch (SignInThrottledException | AccountPendingException e) {
+      MutableHttpResponse<?> refused =
+          loginError(request, ErrorHandlers.Account.statusOf(e), e.getMessage(), form, back);
+      if (e instanceof SignInThrottledException wait) {
+        refused.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.retryAfterSeconds()));
+      }
+      return refused;
+    }
     if (user.isEmpty()) {
-      Map<String, Object> model = Pages.model(null);
-      model.put("error", "Wrong user name or password.");
-      model.put("username", form.get("username"));
-      model.put("returnTo", Pages.returnTo(form.get("next")));
-      return anonymousForm(request, HttpStatus.UNAUTHORIZED, "login", model);
+      return loginError(
+          request, HttpStatus.UNAUTHORIZED, "Wrong user name or password.", form, back);
     }
     Optional<String> refused = choices.localRefusal(user.get());
     if (refused.isPresent()) {
-      Map<String, Object> model = Pages.model(null);
-      model.put("error", refused.get());
-      model.put("returnTo", Pages.returnTo(form.get("next")));
-      return anonymousForm(request, HttpStatus.FORBIDDEN, "login", model);
+      return loginError(request, HttpStatus.FORBIDDEN, refused.get(), form, back);
     }
-    return Pages.redirect(Pages.returnTo(form.get("next"))).cookie(sessions.start(user.get()));
+    return Pages.redirect(back).cookie(sessions.start(user.get()));
+  }
+
+  private MutableHttpResponse<?> loginError(
+      HttpRequest<?> request,
+      HttpStatus status,
+      String message,
+      Map<String, String> form,
+      String back) {
+    Map<String, Object> model = Pages.model(null);
+    model.put("error", message);
+    model.put("username", form.get("username"));
+    model.put("returnTo", back);
+    return anonymousForm(request, status, "login", model);
   }
 
   @Get(value = "/signup", produces = MediaType.TEXT_HTML)
@@ -129,8 +160,12 @@ class AuthController {
       throw new SignUpClosedException();
     }
     try {
-      // A new account is signed in at once: nobody should have to type it all again.
+      // A new account is signed in at once (nobody should have to type it all again), unless an
+      // administrator must approve it first.
       UserAccount created = accounts.signUp(form.get("username"), form.get("password"));
+      if (accounts.signUpNeedsApproval()) {
+        return Pages.redirect("/login?pending=1");
+      }
       return Pages.redirect(Pages.returnTo(form.get("next"))).cookie(sessions.start(created));
     } catch (AccountException e) {
       Map<String, Object> model = Pages.model(null);

@@ -17,11 +17,16 @@ import java.util.List;
 import org.berth.builder.BuildException;
 import org.berth.builder.NoSuchBuildException;
 import org.berth.builder.NotYourBuildException;
+import org.berth.builder.TooManyBuildsException;
 import org.berth.builder.UnknownRefException;
 import org.berth.launch.LaunchException;
 import org.berth.portal.account.AccountException;
+import org.berth.portal.account.AccountPendingException;
+import org.berth.portal.account.SignInThrottledException;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.CsrfRejectedException;
+import org.berth.portal.auth.TokenScopeRule;
+import org.berth.sharing.SharingException;
 import org.berth.volumes.VolumeException;
 
 /**
@@ -60,12 +65,13 @@ final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
       boolean anonymous = !exception.isForbidden();
-      if (Pages.isApi(request)) {
+      String scope = TokenScopeRule.refusal(exception.getAuthentication());
+      if (Pages.isApi(request) || request.getPath().equals("/prometheus")) {
         return anonymous
             ? ApiError.of(HttpStatus.UNAUTHORIZED, "Sign in, or send a valid API token.")
                 .toMutableResponse()
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"berth\"")
-            : ApiError.of(HttpStatus.FORBIDDEN, "You may not do this.");
+            : ApiError.of(HttpStatus.FORBIDDEN, scope != null ? scope : "You may not do this.");
       }
       return anonymous
           ? Pages.redirect(Pages.signInFor(request))
@@ -164,12 +170,20 @@ final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(HttpRequest request, BuildException exception) {
       HttpStatus status = statusOf(exception);
-      return Pages.isApi(request)
-          ? ApiError.of(status, exception.getMessage())
-          : page.of(request, status, exception.getMessage());
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : page.of(request, status, exception.getMessage());
+      if (exception instanceof TooManyBuildsException busy) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
+      }
+      return response;
     }
 
     static HttpStatus statusOf(BuildException e) {
+      if (e instanceof TooManyBuildsException) {
+        return HttpStatus.TOO_MANY_REQUESTS;
+      }
       if (e instanceof UnknownRefException) {
         return HttpStatus.NOT_FOUND;
       }
@@ -221,13 +235,28 @@ final class ErrorHandlers {
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, AccountException exception) {
-      HttpStatus status =
-          exception instanceof UserNameTakenException
-              ? HttpStatus.CONFLICT
-              : HttpStatus.BAD_REQUEST;
-      return Pages.isApi(request)
-          ? ApiError.of(status, exception.getMessage())
-          : page.of(request, status, exception.getMessage());
+      HttpStatus status = statusOf(exception);
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : page.of(request, status, exception.getMessage());
+      if (exception instanceof SignInThrottledException wait) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.retryAfterSeconds()));
+      }
+      return response;
+    }
+
+    static HttpStatus statusOf(AccountException exception) {
+      if (exception instanceof UserNameTakenException) {
+        return HttpStatus.CONFLICT;
+      }
+      if (exception instanceof SignInThrottledException) {
+        return HttpStatus.TOO_MANY_REQUESTS;
+      }
+      if (exception instanceof AccountPendingException) {
+        return HttpStatus.FORBIDDEN;
+      }
+      return HttpStatus.BAD_REQUEST;
     }
   }
 
@@ -257,12 +286,18 @@ final class ErrorHandlers {
   @Singleton
   static class Volume implements ExceptionHandler<VolumeException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Volume(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, VolumeException exception) {
       HttpStatus status = statusOf(exception);
       return Pages.isApi(request)
           ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+          : page.of(request, status, exception.getMessage());
     }
 
     static HttpStatus statusOf(VolumeException e) {
@@ -281,6 +316,40 @@ final class ErrorHandlers {
         return HttpStatus.SERVICE_UNAVAILABLE;
       }
       return HttpStatus.BAD_REQUEST;
+    }
+  }
+
+  /** Sharing failures: the status says what went wrong; a busy visit says when to come back. */
+  @Produces
+  @Singleton
+  static class Sharing implements ExceptionHandler<SharingException, HttpResponse<?>> {
+
+    private final ErrorPage page;
+
+    Sharing(ErrorPage page) {
+      this.page = page;
+    }
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, SharingException exception) {
+      HttpStatus status =
+          exception instanceof SharingException.NotFound
+              ? HttpStatus.NOT_FOUND
+              : exception instanceof SharingException.Gone
+                  ? HttpStatus.GONE
+                  : exception instanceof SharingException.Forbidden
+                      ? HttpStatus.FORBIDDEN
+                      : exception instanceof SharingException.Busy
+                          ? HttpStatus.TOO_MANY_REQUESTS
+                          : HttpStatus.BAD_REQUEST;
+      MutableHttpResponse<?> response =
+          Pages.isApi(request)
+              ? ApiError.of(status, exception.getMessage()).toMutableResponse()
+              : page.of(request, status, exception.getMessage());
+      if (exception instanceof SharingException.Busy busy) {
+        response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
+      }
+      return response;
     }
   }
 }

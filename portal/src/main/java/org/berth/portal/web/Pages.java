@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.auth.LocalRedirect;
 
 /**
  * Small helpers shared by the page controllers: models, redirects, error pages, and whether a
@@ -117,12 +118,8 @@ public final class Pages {
    * {@code /}. The one rule every {@code next=} goes through.
    */
   public static String returnTo(String next) {
-    if (next == null
-        || next.length() > MAX_NEXT
-        || !next.startsWith("/")
-        || next.startsWith("//")
-        || next.contains("\\")
-        || next.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+    // One rule for every redirect target (LocalRedirect), plus: never back to the account forms.
+    if (next == null || next.length() > MAX_NEXT || !LocalRedirect.isLocalPath(next)) {
       return "/";
     }
     String path = next.split("[?#]", 2)[0];

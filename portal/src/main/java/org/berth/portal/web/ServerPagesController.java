@@ -22,6 +22,7 @@ import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
+import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.ServerState;
@@ -33,6 +34,8 @@ import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
+import org.berth.portal.sharing.SharingModel;
+import org.berth.sharing.Sharing;
 
 /**
  * The launch form and its target, the launching page, "my servers", a server's own page, and the
@@ -51,6 +54,8 @@ class ServerPagesController {
   private final Csrf csrf;
   private final Principals principals;
   private final Preferences preferences;
+  private final SharingModel sharingModel;
+  private final Sharing sharing;
   private final CredentialsStep credentials;
 
   ServerPagesController(
@@ -60,9 +65,13 @@ class ServerPagesController {
       Csrf csrf,
       Principals principals,
       Preferences preferences,
+      SharingModel sharingModel,
+      Sharing sharing,
       CredentialsStep credentials) {
     this.credentials = credentials;
     this.principals = principals;
+    this.sharingModel = sharingModel;
+    this.sharing = sharing;
     this.servers = servers;
     this.views = views;
     this.builds = builds;
@@ -176,11 +185,34 @@ class ServerPagesController {
       Authentication authentication,
       @Nullable @QueryValue String deleted,
       @Nullable @QueryValue String data,
-      @Nullable @QueryValue String stopped) {
+      @Nullable @QueryValue String stopped,
+      @Nullable @QueryValue String joined,
+      @Nullable @QueryValue String left) {
     CurrentUser user = CurrentUser.of(authentication);
+    Principal principal = principals.of(user);
     Map<String, Object> model = Pages.model(user);
-    model.put("servers", views.list(principals.of(user)).stream().map(ServerRow::of).toList());
-    if (deleted != null) {
+    model.put("servers", views.list(principal).stream().map(ServerRow::of).toList());
+    model.put(
+        "shared",
+        sharing.sharedWith(principal).stream()
+            .map(
+                s ->
+                    Map.of(
+                        "owner", s.owner().value(),
+                        "name", s.name().value(),
+                        "state", s.state().name().toLowerCase(),
+                        "running", s.is(org.berth.launch.ServerState.RUNNING)))
+            .toList());
+    // Names come back from our own redirects; anything else in the address is not repeated.
+    deleted = ServerRow.nameOrNull(deleted);
+    stopped = ServerRow.nameOrNull(stopped);
+    joined = ServerRow.referenceOrNull(joined);
+    left = ServerRow.referenceOrNull(left);
+    if (joined != null) {
+      model.put("notice", "You joined " + joined + ": it is listed under Shared with me.");
+    } else if (left != null) {
+      model.put("notice", "You left " + left + ".");
+    } else if (deleted != null) {
       model.put(
           "notice",
           "deleted".equals(data)
@@ -199,15 +231,21 @@ class ServerPagesController {
   MutableHttpResponse<?> server(
       Authentication authentication,
       @PathVariable String name,
-      @Nullable @QueryValue String stopped) {
+      @Nullable @QueryValue String stopped,
+      @Nullable @QueryValue String shared,
+      @Nullable @QueryValue String who) {
     CurrentUser user = CurrentUser.of(authentication);
-    ServerView view = views.get(principals.of(user), checked(name));
+    Principal owner = principals.of(user);
+    ServerView view = views.get(owner, checked(name));
     Map<String, Object> model = Pages.model(user);
     model.put(
         "server",
         ServerRow.of(view, builds.builtFrom(view.repo(), view.ref(), view.commit()).orElse(null)));
+    sharingModel.fill(model, owner, name);
     if (stopped != null) {
       model.put("notice", "Stopped. Its files are kept; Start runs it again.");
+    } else if (SharingModel.notice(shared, who) != null) {
+      model.put("notice", SharingModel.notice(shared, who));
     }
     return Pages.page(HttpStatus.OK, "server", model);
   }
@@ -256,13 +294,11 @@ class ServerPagesController {
     CurrentUser user = CurrentUser.of(authentication);
     Map<String, Object> model = Pages.model(user);
     model.put("server", ServerRow.of(views.get(principals.of(user), checked(name))));
+    model.put("dataLost", servers.dataLostOnDelete(principals.of(user), name));
     return Pages.page(HttpStatus.OK, "delete", model);
   }
 
-  /**
-   * Deletes the server; its data goes too unless the form says {@code deleteData=false} (the page
-   * offers no such choice yet: the home volume is the server's only data).
-   */
+  /** Deletes the server; its data goes too only when the form says {@code deleteData=true}. */
   @Post(
       value = "/servers/{name}/delete",
       consumes = MediaType.APPLICATION_FORM_URLENCODED,

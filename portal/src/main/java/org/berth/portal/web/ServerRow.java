@@ -81,4 +81,14 @@ record ServerRow(
   static String number(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
+
+  /** {@code name} when it is a server name, else null (text from an address is not repeated). */
+  static String nameOrNull(String name) {
+    return name != null && name.matches("[a-z][a-z0-9-]{0,29}") ? name : null;
+  }
+
+  /** {@code owner/name} when it is one, else null. */
+  static String referenceOrNull(String ref) {
+    return ref != null && ref.matches("[a-z][a-z0-9-]{0,39}/[a-z][a-z0-9-]{0,29}") ? ref : null;
+  }
 }

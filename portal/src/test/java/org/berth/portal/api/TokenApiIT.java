@@ -14,6 +14,8 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +40,9 @@ class TokenApiIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return TestDatabases.postgres();
+    Map<String, String> p = TestDatabases.postgres();
+    p.put("berth.accounts.token-ttl", "30d");
+    return p;
   }
 
   @BeforeEach
@@ -175,6 +179,139 @@ class TokenApiIT implements TestPropertyProvider {
     assertEquals(303, revoked.statusCode());
     assertEquals(401, anonymous().json("GET", "/api/v1/me", null, bearer(token)).statusCode());
     assertFalse(browser.get("/account").body().contains("class=\"token-row\""));
+  }
+
+  @Test
+  void tokensExpire() throws Exception {
+    HttpResponse<String> r =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"brief\",\"expiresIn\":\"2s\"}",
+                basic(user, PASSWORD));
+    assertEquals(201, r.statusCode(), r.body());
+    String token = JSON.readTree(r.body()).get("token").asText();
+    assertEquals(200, anonymous().json("GET", "/api/v1/me", null, bearer(token)).statusCode());
+    Thread.sleep(2500);
+    assertEquals(401, anonymous().json("GET", "/api/v1/me", null, bearer(token)).statusCode());
+  }
+
+  @Test
+  void aTokenLastsTheConfiguredTimeUnlessItAsksForLessAndNeverMoreThanTheMost() throws Exception {
+    JsonNode plain = create(basic(user, PASSWORD));
+    Instant expires = Instant.parse(plain.get("expiresAt").asText());
+    Instant expected = Instant.now().plus(Duration.ofDays(30));
+    assertTrue(
+        Duration.between(expires, expected).abs().toMinutes() < 5,
+        "berth.accounts.token-ttl (30d here): " + plain);
+    assertEquals("full", plain.get("scope").asText());
+
+    HttpResponse<String> tooLong =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"forever\",\"expiresIn\":\"400d\"}",
+                basic(user, PASSWORD));
+    assertEquals(400, tooLong.statusCode(), tooLong.body());
+    assertTrue(tooLong.body().contains("at most 365 days"), tooLong.body());
+    HttpResponse<String> nonsense =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"x\",\"expiresIn\":\"soon\"}",
+                basic(user, PASSWORD));
+    assertEquals(400, nonsense.statusCode(), nonsense.body());
+    assertTrue(nonsense.body().contains("30d"), "the message shows the form: " + nonsense.body());
+    assertEquals(1, tokenCount(), "refused requests make no token");
+  }
+
+  @Test
+  void aServersTokenOnlyManagesServers() throws Exception {
+    HttpResponse<String> r =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"launcher\",\"scope\":\"servers\"}",
+                basic(user, PASSWORD));
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals("servers", JSON.readTree(r.body()).get("scope").asText());
+    String token = JSON.readTree(r.body()).get("token").asText();
+
+    assertEquals(200, anonymous().json("GET", "/api/v1/servers", null, bearer(token)).statusCode());
+    assertEquals(
+        404, anonymous().json("GET", "/api/v1/servers/none", null, bearer(token)).statusCode());
+    HttpResponse<String> me = anonymous().json("GET", "/api/v1/me", null, bearer(token));
+    assertEquals(403, me.statusCode());
+    assertTrue(me.body().contains("scope"), me.body());
+    assertEquals(
+        403,
+        anonymous()
+            .json("POST", "/api/v1/tokens", "{\"name\":\"more\"}", bearer(token))
+            .statusCode(),
+        "only a full token mints tokens");
+    assertEquals(
+        403, anonymous().json("GET", "/api/v1/builds/x", null, bearer(token)).statusCode());
+    assertEquals(
+        403, anonymous().json("GET", "/api/v1/serversx", null, bearer(token)).statusCode());
+    HttpResponse<String> bad =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"x\",\"scope\":\"root\"}",
+                basic(user, PASSWORD));
+    assertEquals(400, bad.statusCode());
+    assertTrue(bad.body().contains("servers"), bad.body());
+  }
+
+  @Test
+  void revokingATokenRevokesTheTokensItMinted() throws Exception {
+    JsonNode parent = create(basic(user, PASSWORD));
+    String parentToken = parent.get("token").asText();
+    HttpResponse<String> c =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"child\",\"expiresIn\":\"365d\"}",
+                bearer(parentToken));
+    assertEquals(201, c.statusCode(), c.body());
+    JsonNode child = JSON.readTree(c.body());
+    assertTrue(
+        !Instant.parse(child.get("expiresAt").asText())
+            .isAfter(Instant.parse(parent.get("expiresAt").asText())),
+        "a minted token never outlives the one that minted it");
+    String childToken = child.get("token").asText();
+    HttpResponse<String> g =
+        anonymous()
+            .json(
+                "POST",
+                "/api/v1/tokens",
+                "{\"name\":\"grandchild\",\"scope\":\"servers\"}",
+                bearer(childToken));
+    assertEquals(201, g.statusCode(), g.body());
+    String grandchild = JSON.readTree(g.body()).get("token").asText();
+    JsonNode sibling = create(basic(user, PASSWORD));
+
+    assertEquals(
+        204,
+        anonymous()
+            .json(
+                "DELETE", "/api/v1/tokens/" + parent.get("id").asLong(), null, bearer(parentToken))
+            .statusCode());
+    assertEquals(401, anonymous().json("GET", "/api/v1/me", null, bearer(childToken)).statusCode());
+    assertEquals(
+        401, anonymous().json("GET", "/api/v1/servers", null, bearer(grandchild)).statusCode());
+    assertEquals(
+        200,
+        anonymous()
+            .json("GET", "/api/v1/me", null, bearer(sibling.get("token").asText()))
+            .statusCode(),
+        "tokens made by password are not the revoked token's");
   }
 
   private Browserless anonymous() {

@@ -74,6 +74,8 @@ final class EchoServer implements AutoCloseable {
               + request.uri()
               + "\nauthorization="
               + request.headers().get(HttpHeaderNames.AUTHORIZATION)
+              + "\nauthorization-sha256="
+              + sha256(request.headers().get(HttpHeaderNames.AUTHORIZATION))
               + "\ncookie="
               + request.headers().get(HttpHeaderNames.COOKIE)
               + "\nbody="
@@ -87,6 +89,21 @@ final class EchoServer implements AutoCloseable {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
       HttpUtil.setContentLength(response, response.content().readableBytes());
       ctx.writeAndFlush(response);
+    }
+  }
+
+  /** What the proxy sent, in a form its token masking leaves alone. */
+  static String sha256(String value) {
+    if (value == null) {
+      return "none";
+    }
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

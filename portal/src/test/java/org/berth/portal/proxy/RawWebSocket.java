@@ -21,6 +21,12 @@ final class RawWebSocket implements AutoCloseable {
   final String handshakeStatus;
 
   RawWebSocket(int port, String host, String path, String cookie) throws IOException {
+    this(port, host, path, cookie, "http://" + host);
+  }
+
+  /** A handshake as a page on {@code origin} would send it ({@code null}: no Origin header). */
+  RawWebSocket(int port, String host, String path, String cookie, String origin)
+      throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
@@ -35,9 +41,8 @@ final class RawWebSocket implements AutoCloseable {
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Key: "
             + Base64.getEncoder().encodeToString(key)
-            + "\r\nOrigin: http://"
-            + host
             + "\r\n"
+            + (origin == null ? "" : "Origin: " + origin + "\r\n")
             + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
             + "\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
@@ -82,6 +87,21 @@ final class RawWebSocket implements AutoCloseable {
     byte[] payload = new byte[length];
     in.readFully(payload);
     return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  /** Whether the other end closes the connection within {@code millis}, whatever it sent first. */
+  boolean closedWithin(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      while (in.read() != -1) {
+        // frames the server sent meanwhile
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true; // reset by the other end
+    }
   }
 
   private String readLine() throws IOException {

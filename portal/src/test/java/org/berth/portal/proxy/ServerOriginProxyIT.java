@@ -34,6 +34,10 @@ import org.junit.jupiter.api.TestInstance;
 class ServerOriginProxyIT implements TestPropertyProvider {
 
   private static final String SERVER_TOKEN = "server-secret-token";
+  private static final String OTHER_TOKEN = "another-server-token";
+
+  /** What the server's answers show instead of its token. */
+  private static final String MASKED = "x".repeat(SERVER_TOKEN.length());
 
   @Inject EmbeddedServer portal;
   @Inject ServerOriginProxy proxy;
@@ -77,10 +81,15 @@ class ServerOriginProxyIT implements TestPropertyProvider {
         get(serverId, "/user/x/api/contents", "berth_session=portal-secret; _xsrf=abc; " + cookie);
     assertEquals(200, r.statusCode(), r.body());
     assertTrue(r.body().contains("path=/user/x/api/contents"));
-    assertTrue(r.body().contains("authorization=token " + SERVER_TOKEN));
+    assertTrue(r.body().contains(sent("token " + SERVER_TOKEN)), r.body());
+    assertTrue(r.body().contains("authorization=token " + MASKED), "blanked on its way back");
     assertTrue(r.body().contains("cookie=_xsrf=abc"), r.body());
     assertFalse(r.body().contains("berth_"), "Berth's cookies must never reach a server");
     assertTrue(directory.lastActivity(directory.find(serverId).orElseThrow()).isPresent());
+
+    // A browser's own ?token= never reaches the server: the proxy alone authenticates.
+    HttpResponse<String> withToken = get(serverId, "/user/x/tree?token=guess&a=1", cookie);
+    assertTrue(withToken.body().contains("path=/user/x/tree?a=1\n"), withToken.body());
   }
 
   @Test
@@ -88,7 +97,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     Browserless browser = new Browserless(portal.getURI());
     String user = Accounts.signedIn(browser, "leaver");
     String id = "l" + Long.toString(System.nanoTime(), 36);
-    directory.open(route(id, user, backend.port(), "t"));
+    directory.open(route(id, user, backend.port(), OTHER_TOKEN));
     String cookie = handoff(user, id, "/");
     assertEquals(200, get(id, "/", cookie).statusCode());
 
@@ -116,6 +125,25 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     String link = access.handoffLink(owner, serverId, "//evil.example/x");
     HttpResponse<String> r = get(serverId, link.substring(link.indexOf("/_berth")), null);
     assertEquals("/", r.headers().firstValue("Location").orElseThrow());
+
+    // A hand-off link edited by hand: each next= as it would sit in the query string.
+    for (String next :
+        new String[] {
+          "/%09/evil.example",
+          "/%0a/evil.example",
+          "%2F%2Fevil.example",
+          "//evil.example",
+          "https://evil.example",
+          "https:%2F%2Fevil.example",
+          "/%5Cevil.example",
+        }) {
+      String valid = access.handoffLink(owner, serverId, "/");
+      String edited =
+          valid.substring(valid.indexOf("/_berth"), valid.indexOf("&next=")) + "&next=" + next;
+      HttpResponse<String> landed = get(serverId, edited, null);
+      assertEquals(303, landed.statusCode(), next);
+      assertEquals("/", landed.headers().firstValue("Location").orElseThrow(), next);
+    }
   }
 
   @Test
@@ -136,7 +164,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
 
     // The owner's cookie for this server is no key to another server.
     String other = "o" + Long.toString(System.nanoTime(), 36);
-    directory.open(route(other, stranger, backend.port(), "t"));
+    directory.open(route(other, stranger, backend.port(), OTHER_TOKEN));
     assertEquals(404, get(other, "/", handoff(owner, serverId, "/")).statusCode());
     directory.close(other);
   }
@@ -146,7 +174,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     String ownerToken = apiToken(owner);
     HttpResponse<String> ok = get(serverId, "/api/status", null, "Bearer " + ownerToken);
     assertEquals(200, ok.statusCode());
-    assertTrue(ok.body().contains("authorization=token " + SERVER_TOKEN));
+    assertTrue(ok.body().contains(sent("token " + SERVER_TOKEN)), ok.body());
     assertEquals(200, get(serverId, "/api/status", null, "token " + ownerToken).statusCode());
 
     HttpResponse<String> forbidden =
@@ -215,7 +243,7 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       freePort = s.getLocalPort();
     }
-    directory.open(route(gone, owner, freePort, "t"));
+    directory.open(route(gone, owner, freePort, OTHER_TOKEN));
     HttpResponse<String> r = get(gone, "/", handoff(owner, gone, "/"));
     assertEquals(502, r.statusCode());
     assertTrue(r.body().contains("not answering"));
@@ -246,6 +274,11 @@ class ServerOriginProxyIT implements TestPropertyProvider {
     HttpResponse<String> stranger = get(stopped, "/tree", null, null, "text/html");
     assertEquals(404, stranger.statusCode());
     assertTrue(stranger.body().contains("No server here"), stranger.body());
+  }
+
+  /** The echo server's line saying which Authorization it received. */
+  private static String sent(String authorization) {
+    return "authorization-sha256=" + EchoServer.sha256(authorization);
   }
 
   private String host(String id) {

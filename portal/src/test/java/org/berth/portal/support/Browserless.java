@@ -29,6 +29,7 @@ public final class Browserless {
   private final URI base;
   private final CookieManager cookies = new LoopbackCookies();
   private final HttpClient http;
+  private final Map<String, String> always = new LinkedHashMap<>();
 
   public Browserless(URI base) {
     this.base = base;
@@ -38,6 +39,12 @@ public final class Browserless {
   /** Another browser on the same Berth, with no cookies. */
   public Browserless another() {
     return new Browserless(base);
+  }
+
+  /** Sends this header with every request from now on (e.g. the address a front end saw). */
+  public Browserless header(String name, String value) {
+    always.put(name, value);
+    return this;
   }
 
   public HttpResponse<String> get(String path) {
@@ -136,6 +143,7 @@ public final class Browserless {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
+    always.forEach(request::setHeader);
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -21,9 +21,11 @@ import org.berth.builder.BuiltImage;
 import org.berth.builder.SourceTree;
 import org.berth.builder.strategy.BuildContextTar;
 import org.berth.builder.strategy.DockerEngine;
+import org.berth.imagecache.BlobUploads;
 import org.berth.imagecache.EnvironmentKey;
 import org.berth.imagecache.ImageDigest;
 import org.berth.imagecache.ImageRef;
+import org.berth.imagecache.RegistryImage;
 import org.berth.imagecache.RegistryUnavailableException;
 
 /**
@@ -34,8 +36,9 @@ import org.berth.imagecache.RegistryUnavailableException;
  *       built by the Docker engine from a generated Dockerfile and cached in the registry under the
  *       {@link EnvironmentKey} — shared by every commit and repository with the same files;
  *   <li>the content: with no {@code postBuild}, {@code start}, {@code setup.py} or {@code
- *       pyproject.toml}, the repository's files are added as one layer by Jib Core, straight to the
- *       registry; otherwise a second generated Dockerfile copies the content and runs those steps.
+ *       pyproject.toml}, the repository's files are added as content layers straight to the
+ *       registry, only the changed ones written (see {@link ContentLayer}); otherwise a second
+ *       generated Dockerfile copies the content and runs those steps.
  * </ol>
  *
  * A repository with no config at all gets the default environment: the base plus its content.
@@ -68,12 +71,16 @@ public final class EnvironmentStrategy implements BuildStrategy {
   private final BuilderConfig config;
   private final ContentLayer contentLayer;
   private final Map<String, Object> envLocks = new ConcurrentHashMap<>();
-  private final Map<ImageRef, RegistryPush.Uploads> prepared = new ConcurrentHashMap<>();
+  private final Map<ImageRef, BlobUploads> prepared = new ConcurrentHashMap<>();
 
   public EnvironmentStrategy(DockerEngine engine, BuilderConfig config) {
+    this(engine, config, engine == null ? null : new ContentLayer(engine.registry()));
+  }
+
+  EnvironmentStrategy(DockerEngine engine, BuilderConfig config, ContentLayer contentLayer) {
     this.engine = engine;
     this.config = config;
-    this.contentLayer = new ContentLayer();
+    this.contentLayer = contentLayer;
   }
 
   @Override
@@ -102,7 +109,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
   /** Opens the content layer's upload sessions while the source is fetched. */
   @Override
   public Preparation prepare(BuildContext ctx) {
-    RegistryPush.Uploads uploads = contentLayer.open(ctx.target());
+    BlobUploads uploads = contentLayer.open(ctx.target());
     prepared.put(ctx.target(), uploads);
     return () -> {
       prepared.remove(ctx.target(), uploads);
@@ -155,19 +162,22 @@ public final class EnvironmentStrategy implements BuildStrategy {
   private BuiltImage contentImage(
       SourceTree tree, Map<String, byte[]> files, EnvironmentRecipe recipe, BuildContext ctx) {
     ImageRef env = environmentRef(files);
-    CompletableFuture<Optional<RegistryPush.Base>> current = contentLayer.read(env, ctx.target());
-    try (ContentLayer.Pending layer = contentLayer.start(tree.root())) {
-      Optional<RegistryPush.Base> known = contentLayer.known(env);
+    CompletableFuture<Optional<RegistryImage>> current = contentLayer.read(env, ctx.target());
+    BlobUploads uploads = prepared.get(ctx.target());
+    try (BlobUploads fresh = uploads == null ? contentLayer.open(ctx.target()) : null;
+        ContentLayer.Pending layers =
+            contentLayer.start(tree.files(), uploads == null ? fresh : uploads, ctx)) {
+      Optional<RegistryImage> known = contentLayer.known(env);
       if (known.isPresent()) {
         ctx.events().accept(reused(files, env));
         noteRVersion(recipe, known.get(), ctx);
         try {
-          return contentImage(known.get(), current, layer, ctx);
-        } catch (RegistryPush.BaseChanged e) {
+          return contentImage(known.get(), current, layers, ctx);
+        } catch (ContentLayer.BaseChanged e) {
           ctx.log(e.getMessage() + "; pushing again on what the registry has now");
         }
       }
-      Optional<RegistryPush.Base> base = RegistryPush.await(current, "reading " + env);
+      Optional<RegistryImage> base = ContentLayer.await(current, "reading " + env);
       if (base.isPresent() && known.isEmpty()) {
         ctx.events().accept(reused(files, env));
         noteRVersion(recipe, base.get(), ctx);
@@ -175,33 +185,23 @@ public final class EnvironmentStrategy implements BuildStrategy {
         environmentImage(files, recipe, ctx);
         ctx.checkStillWanted();
         current = contentLayer.read(env, ctx.target());
-        base = RegistryPush.await(current, "reading " + env);
+        base = ContentLayer.await(current, "reading " + env);
       }
-      return contentImage(base.orElseThrow(() -> ContentLayer.missing(env)), current, layer, ctx);
+      return contentImage(base.orElseThrow(() -> ContentLayer.missing(env)), current, layers, ctx);
     }
   }
 
   private BuiltImage contentImage(
-      RegistryPush.Base env,
-      CompletableFuture<Optional<RegistryPush.Base>> current,
-      ContentLayer.Pending layer,
+      RegistryImage env,
+      CompletableFuture<Optional<RegistryImage>> current,
+      ContentLayer.Pending layers,
       BuildContext ctx) {
     ctx.checkStillWanted();
     ctx.events()
         .accept(
             new BuildEvent.PhaseChanged(
-                BuildEvent.Phase.PUSHING, "adding content layer to " + env.ref()));
-    RegistryPush.Uploads uploads = prepared.get(ctx.target());
-    ImageDigest digest;
-    if (uploads != null) {
-      digest = layer.push(env, current, uploads, ctx);
-    } else {
-      try (RegistryPush.Uploads fresh = contentLayer.open(ctx.target())) {
-        digest = layer.push(env, current, fresh, ctx);
-      }
-    }
-    ctx.events()
-        .accept(new BuildEvent.StepRan("content-layer", false, "one layer on " + env.ref()));
+                BuildEvent.Phase.PUSHING, "adding content layers to " + env.ref()));
+    ImageDigest digest = layers.push(env, current);
     return new BuiltImage(ctx.target(), digest, NAME);
   }
 
@@ -224,7 +224,7 @@ public final class EnvironmentStrategy implements BuildStrategy {
         }
         continue;
       }
-      if (name.equals("DESCRIPTION") && !tree.configDir().equals(tree.root())) {
+      if (name.equals("DESCRIPTION") && !tree.configAtRoot()) {
         continue; // an R package only at the root of a repository without binder/ (repo2docker)
       }
       tree.config(name).ifPresent(p -> files.put(name, tree.readBytes(p)));
@@ -271,16 +271,9 @@ public final class EnvironmentStrategy implements BuildStrategy {
   }
 
   /** Says so when the environment's R (its image label) is not the R runtime.txt asks for. */
-  private static void noteRVersion(
-      EnvironmentRecipe recipe, RegistryPush.Base env, BuildContext ctx) {
+  private static void noteRVersion(EnvironmentRecipe recipe, RegistryImage env, BuildContext ctx) {
     if (recipe.r().isPresent()) {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile(
-                  "\""
-                      + java.util.regex.Pattern.quote(REnvironment.VERSION_LABEL)
-                      + "\":\"([^\"]+)\"")
-              .matcher(new String(env.config(), java.nio.charset.StandardCharsets.UTF_8));
-      noteRVersion(recipe.r().get(), m.find() ? m.group(1) : null, ctx);
+      noteRVersion(recipe.r().get(), env.labels().get(REnvironment.VERSION_LABEL), ctx);
     }
   }
 

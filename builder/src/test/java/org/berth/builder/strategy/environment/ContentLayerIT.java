@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +15,15 @@ import java.util.Optional;
 import org.berth.builder.BuildContext;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildException;
+import org.berth.builder.SourceFiles;
 import org.berth.builder.TestEnv;
 import org.berth.builder.Verify;
+import org.berth.imagecache.BlobUploads;
 import org.berth.imagecache.ImageDigest;
 import org.berth.imagecache.ImageRef;
+import org.berth.imagecache.LayerIndex;
+import org.berth.imagecache.RegistryClient;
+import org.berth.imagecache.RegistryImage;
 import org.berth.imagecache.registry.DistributionRegistryClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,13 @@ class ContentLayerIT {
   private static final ImageRef BASE = ImageRef.parse(TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"));
   private static final List<String> PULLED = new ArrayList<>();
 
-  private final ContentLayer layer = new ContentLayer();
+  private static final RegistryClient REGISTRY =
+      new DistributionRegistryClient(Duration.ofSeconds(10));
+  // A layer index of this run's own, so layers are written here rather than found from earlier
+  // runs.
+  private final ContentLayer layer =
+      new ContentLayer(
+          REGISTRY, new LayerIndex(REGISTRY, "berth/test/layers-" + System.nanoTime()));
   private final List<BuildEvent> events = new ArrayList<>();
 
   @AfterAll
@@ -54,9 +61,9 @@ class ContentLayerIT {
     Files.writeString(repo.resolve("data/table.csv"), "a,b\n1,2\n");
     ImageRef target = target("layer");
 
-    ImageDigest digest = layer.push(BASE, repo, context(target));
+    ImageDigest digest = layer.push(BASE, SourceFiles.onDisk(repo), context(target));
 
-    assertEquals(Optional.of(digest), new DistributionRegistryClient().find(target));
+    assertEquals(Optional.of(digest), REGISTRY.find(target));
     PULLED.add(target.toString());
     Verify.run("docker", "pull", "-q", target.toString());
     Verify.run("docker", "pull", "-q", BASE.toString());
@@ -94,11 +101,13 @@ class ContentLayerIT {
     ImageRef foreign = new ImageRef("registry.example.org", "jupyter/base", "1");
 
     BuildException e =
-        assertThrows(BuildException.class, () -> layer.push(foreign, repo, context(target)));
+        assertThrows(
+            BuildException.class,
+            () -> layer.push(foreign, SourceFiles.onDisk(repo), context(target)));
 
     assertEquals(BuildException.Failure.REGISTRY, e.failure());
     assertTrue(e.getMessage().contains("registry.example.org/jupyter/base:1"), e.getMessage());
-    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
+    assertEquals(Optional.empty(), REGISTRY.find(target));
   }
 
   @Test
@@ -108,13 +117,15 @@ class ContentLayerIT {
     ImageRef missing = new ImageRef(BASE.registry(), "berth/env", "0".repeat(64));
 
     BuildException e =
-        assertThrows(BuildException.class, () -> layer.push(missing, repo, context(target)));
+        assertThrows(
+            BuildException.class,
+            () -> layer.push(missing, SourceFiles.onDisk(repo), context(target)));
 
     assertEquals(BuildException.Failure.REGISTRY, e.failure());
     assertTrue(
         e.getMessage().contains(missing.toString()) && e.getMessage().contains("404"),
         e.getMessage());
-    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
+    assertEquals(Optional.empty(), REGISTRY.find(target));
   }
 
   @Test
@@ -130,7 +141,11 @@ class ContentLayerIT {
     BuildException e =
         assertThrows(
             BuildException.class,
-            () -> layer.push(new ImageRef(registry, "berth/env", "x"), repo, context(target)));
+            () ->
+                layer.push(
+                    new ImageRef(registry, "berth/env", "x"),
+                    SourceFiles.onDisk(repo),
+                    context(target)));
 
     assertEquals(BuildException.Failure.REGISTRY, e.failure());
     assertTrue(
@@ -141,51 +156,22 @@ class ContentLayerIT {
   void aBaseThatMovedSinceItWasReadIsNotBuiltOn(@TempDir Path repo) throws Exception {
     Files.writeString(repo.resolve("notes.md"), "first\n");
     ImageRef moving = target("moving");
-    layer.push(BASE, repo, context(moving));
-    RegistryPush push = new RegistryPush(Duration.ofSeconds(30));
+    layer.push(BASE, SourceFiles.onDisk(repo), context(moving));
     ImageRef target = target("on-moving");
-    RegistryPush.Base before =
-        RegistryPush.await(push.read(moving, target), "reading").orElseThrow();
+    RegistryImage before = ContentLayer.await(layer.read(moving, target), "reading").orElseThrow();
     Files.writeString(repo.resolve("notes.md"), "second\n");
-    layer.push(BASE, repo, context(moving)); // the same tag, another image
+    layer.push(BASE, SourceFiles.onDisk(repo), context(moving)); // the same tag, another image
 
-    try (RegistryPush.Uploads uploads = push.open(target);
-        ContentLayer.Pending pending = layer.start(repo)) {
+    try (BlobUploads uploads = layer.open(target);
+        ContentLayer.Pending pending =
+            layer.start(SourceFiles.onDisk(repo), uploads, context(target))) {
       BuildException e =
           assertThrows(
-              RegistryPush.BaseChanged.class,
-              () -> pending.push(before, push.read(moving, target), uploads, context(target)));
+              ContentLayer.BaseChanged.class,
+              () -> pending.push(before, layer.read(moving, target)));
       assertTrue(e.getMessage().contains(moving.toString()), e.getMessage());
     }
-    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
-  }
-
-  @Test
-  void uploadSessionsOpenedAheadAreDeletedWhenNotUsed() throws Exception {
-    ImageRef target = target("unused");
-    RegistryPush.Uploads uploads = layer.open(target);
-    List<URI> sessions = uploads.locations();
-    assertEquals(2, sessions.size());
-    for (URI session : sessions) {
-      assertEquals(204, status(session), "an open upload session answers 204: " + session);
-    }
-
-    uploads.close();
-
-    for (URI session : sessions) {
-      long until = System.nanoTime() + 5_000_000_000L;
-      while (status(session) != 404 && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertEquals(404, status(session), "an unused upload session is deleted: " + session);
-    }
-    assertEquals(Optional.empty(), new DistributionRegistryClient().find(target));
-  }
-
-  private static int status(URI uri) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+    assertEquals(Optional.empty(), REGISTRY.find(target));
   }
 
   private ImageRef target(String name) {

@@ -37,6 +37,53 @@ class EnvironmentStrategyTest {
         new ResolvedSource(SourceSpec.of("https://example.org/r", "main"), "a".repeat(40), "main"));
   }
 
+  /** Files as a fetch that left large ones out sees them: counts what asks for them. */
+  static final class Deferred implements org.berth.builder.SourceFiles {
+    int all;
+    List<String> one = new java.util.ArrayList<>();
+
+    @Override
+    public List<org.berth.builder.SourceFile> list() {
+      return List.of();
+    }
+
+    @Override
+    public Contents open() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void materialize() {
+      all++;
+    }
+
+    @Override
+    public boolean materialize(String path) {
+      one.add(path);
+      return false;
+    }
+  }
+
+  @Test
+  void detectingAndReadingTheEnvironmentWritesNoLeftOutFile(@TempDir Path root) throws Exception {
+    Files.writeString(root.resolve("requirements.txt"), "numpy\n");
+    Files.writeString(root.resolve("DESCRIPTION"), "Package: x\n");
+    Deferred files = new Deferred();
+    SourceTree tree =
+        new SourceTree(
+            root,
+            new ResolvedSource(
+                SourceSpec.of("https://example.org/r", "main"), "a".repeat(40), "main"),
+            files);
+
+    strategy.detect(tree);
+    EnvironmentStrategy.environmentFiles(tree);
+    strategy.environmentRef(tree);
+
+    assertEquals(0, files.all, "nothing asked for the whole checkout");
+    assertTrue(files.one.contains("apt.txt"), "absent config files are asked for one by one");
+  }
+
   @Test
   void environmentDockerfileInstallsEnvironmentBeforeAnyContentAndFailsFastOnIndex() {
     String d =

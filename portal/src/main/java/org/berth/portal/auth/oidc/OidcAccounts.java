@@ -125,7 +125,8 @@ class OidcAccounts {
         throw collision(name, taken.get());
       }
       try {
-        account = users.save(new UserAccount(null, name.value(), null, admin, SOURCE, now));
+        // The provider vouches for its users: no approval by a Berth administrator is needed.
+        account = users.save(new UserAccount(null, name.value(), null, admin, SOURCE, now, true));
         identityId =
             identities
                 .save(new Identities.Identity(null, account.id(), issuer, subject, now, now))
@@ -151,7 +152,8 @@ class OidcAccounts {
               account.passwordHash(),
               admin,
               account.authSource(),
-              account.createdAt());
+              account.createdAt(),
+              account.approved());
     }
     Set<String> set = groups.set(name.value(), usable(name, groupClaims));
     return new SignedIn(account, identityId, set);
