@@ -42,6 +42,7 @@ public class TokenVault implements TokenSource {
   private final OidcSettings settings;
   private final IdTokenValidator checks;
   private final JsonMapper json;
+  private final Identities.SessionRepository sessions;
   private final Clock clock = Clock.systemUTC();
   private final HttpClient http;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
@@ -56,7 +57,13 @@ public class TokenVault implements TokenSource {
     }
   }
 
-  TokenVault(Provider provider, OidcSettings settings, IdTokenValidator checks, JsonMapper json) {
+  TokenVault(
+      Provider provider,
+      OidcSettings settings,
+      IdTokenValidator checks,
+      JsonMapper json,
+      Identities.SessionRepository sessions) {
+    this.sessions = sessions;
     this.provider = provider;
     this.settings = settings;
     this.checks = checks;
@@ -116,6 +123,11 @@ public class TokenVault implements TokenSource {
 
   private Optional<Held> renew(UserName owner, Held h) {
     if (h.refresh() == null || h.refresh().isBlank()) {
+      return Optional.empty();
+    }
+    if (!sessions.existsById(h.sessionId())) {
+      // The Berth session these tokens came with has ended (expired, or signed out elsewhere).
+      LOG.info("{}'s session that brought their tokens has ended; the hand-over stops", owner);
       return Optional.empty();
     }
     StringBuilder form =
