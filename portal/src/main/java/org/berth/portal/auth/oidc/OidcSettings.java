@@ -63,7 +63,7 @@ public interface OidcSettings {
   @Bindable(defaultValue = "30s")
   Duration getClockSkew();
 
-  /** How long a provider that did not answer is not asked again before a sign-in. */
+  /** How long Berth waits to connect to the provider before it says the provider is down. */
   @Bindable(defaultValue = "3s")
   Duration getProbeTimeout();
 }
