@@ -38,6 +38,25 @@ public class SignInChoices {
     return settings.getDisplayName();
   }
 
+  /**
+   * The provider's origin ({@code http://host:port}), when sign-in through it is on: Berth's pages
+   * send forms there (sign-out continues at the provider).
+   */
+  public Optional<String> providerOrigin() {
+    if (!settings.isEnabled() || settings.getIssuer().isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      java.net.URI issuer = java.net.URI.create(settings.getIssuer().strip());
+      if (issuer.getScheme() == null || issuer.getRawAuthority() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(issuer.getScheme() + "://" + issuer.getRawAuthority());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Where sign-in through the provider starts. */
   public String getProviderLoginPath() {
     return "/oauth/login/" + OidcSettings.CLIENT;

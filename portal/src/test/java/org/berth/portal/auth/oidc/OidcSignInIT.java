@@ -235,5 +235,12 @@ class OidcSignInIT implements TestPropertyProvider {
     assertTrue(page.body().contains("id=\"provider-login\""), page.body());
     assertTrue(page.body().contains("Sign in with <span>Keycloak</span>"), page.body());
     assertTrue(page.body().contains("id=\"login-form\""));
+    // Sign-out is a form whose answer continues at Keycloak: the pages' policy lets it go there.
+    assertTrue(
+        page.headers()
+            .firstValue("Content-Security-Policy")
+            .orElseThrow()
+            .contains("form-action 'self' " + KEYCLOAK.url()),
+        page.headers().toString());
   }
 }
