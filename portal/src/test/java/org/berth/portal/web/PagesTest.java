@@ -74,11 +74,11 @@ class PagesTest {
   }
 
   @Test
-  void fieldsOfFeaturesNotBuiltYetAreRefusedNotDropped() {
-    assertEquals("", LaunchForm.notYetBuilt(Map.of("name", "lab", "public", "false")));
+  void settingsMadeOnAServersPageAreRefusedInTheFormNotDropped() {
+    assertEquals("", LaunchForm.setElsewhere(Map.of("name", "lab", "public", "false")));
     assertEquals(
-        "This Berth does not offer collaborators or volumes yet, so nothing was launched. Launch"
-            + " without them.",
-        LaunchForm.notYetBuilt(Map.of("mounts", "/data = v", "collaborators", "bob")));
+        "Nothing was launched: collaborators and public access are set on a server's own page once"
+            + " it is launched, not in this form.",
+        LaunchForm.setElsewhere(Map.of("public", "on", "collaborators", "bob")));
   }
 }
