@@ -50,6 +50,7 @@ public final class Servers {
   /**
    * @param activity what knows when servers were last used: the proxy, and the servers themselves
    *     ({@link JupyterProbe})
+   * @param temporary servers run outside the store, which reconciliation leaves alone while alive
    */
   public Servers(
       ServerStore store,
@@ -61,8 +62,10 @@ public final class Servers {
       ServersSettings settings,
       Executor background,
       Clock clock,
-      List<ServerListener> listeners) {
+      List<ServerListener> listeners,
+      List<TemporaryServers> temporary) {
     this.listeners = List.copyOf(listeners);
+    List<TemporaryServers> others = List.copyOf(temporary);
     this.store = store;
     this.launcher = launcher;
     this.mounts = mounts;
@@ -81,7 +84,7 @@ public final class Servers {
             settings.instance(),
             settings.orphanGrace(),
             clock,
-            launching::contains);
+            id -> launching.contains(id) || others.stream().anyMatch(t -> t.isAlive(id)));
     this.culler = new Culler(store, launcher, this.routes, activity, clock);
   }
 

@@ -30,6 +30,26 @@ public record UserName(String value) {
     }
   }
 
+  /**
+   * Names Berth runs things under itself, which no account may take: visitors' temporary servers
+   * run under {@code visitor}.
+   */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("visitor");
+
+  /**
+   * Parses the name of a new account: as {@link #parse}, and not one of the {@link #RESERVED}.
+   *
+   * @throws InvalidUserNameException for a name that breaks the rule or is reserved
+   */
+  public static UserName forNewAccount(String raw) {
+    UserName name = parse(raw);
+    if (RESERVED.contains(name.value())) {
+      throw new InvalidUserNameException(
+          "'" + name + "' is a name Berth uses itself; choose another user name.");
+    }
+    return name;
+  }
+
   /** Parses user input as typed; surrounding blanks are ignored, nothing else is changed. */
   public static UserName parse(String raw) {
     return new UserName(raw == null ? null : raw.strip());

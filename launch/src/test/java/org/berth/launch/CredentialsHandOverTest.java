@@ -68,6 +68,7 @@ class CredentialsHandOverTest {
         new ServersSettings(limits, IMAGE, "127.0.0.1:5000/", Duration.ofMinutes(5), 2, 0, "me"),
         background,
         clock,
+        List.of(),
         List.of());
   }
 

@@ -3,6 +3,8 @@ package org.berth.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +43,10 @@ class ServersTest {
   }
 
   Servers servers(int slots, int maxRunning) {
+    return servers(slots, maxRunning, List.of());
+  }
+
+  Servers servers(int slots, int maxRunning, List<TemporaryServers> temporary) {
     LaunchLimits limits =
         new LaunchLimits(
             4L << 30,
@@ -68,7 +74,8 @@ class ServersTest {
             limits, IMAGE, "127.0.0.1:5000/", Duration.ofMinutes(5), slots, maxRunning, "me"),
         background,
         clock,
-        List.of());
+        List.of(),
+        temporary);
   }
 
   static ServerSpec.Request request() {
@@ -208,6 +215,24 @@ class ServersTest {
   }
 
   @Test
+  void aTemporaryServerAliveElsewhereIsNoOrphanUntilItsOwnerLetsGo() {
+    java.util.Set<String> alive = new java.util.HashSet<>(java.util.Set.of("visit1"));
+    Servers withVisits = servers(2, 0, List.of(alive::contains));
+    launcher.addContainer("me", "visit1", true);
+
+    withVisits.reconcile();
+    clock.advance(Duration.ofMinutes(30));
+    withVisits.reconcile();
+    assertNotNull(launcher.container("visit1"), "a visitor's server lives past the orphan grace");
+
+    alive.clear(); // Berth restarted, say: nobody knows the visit any more
+    withVisits.reconcile();
+    clock.advance(Duration.ofMinutes(6));
+    withVisits.reconcile();
+    assertNull(launcher.container("visit1"));
+  }
+
+  @Test
   void anUnexpectedFailureWhileMountingLeavesNothingBehindAndEndsTheEvents() {
     Servers failing =
         new Servers(
@@ -235,6 +260,7 @@ class ServersTest {
             servers.settings(),
             background,
             clock,
+            List.of(),
             List.of());
 
     LaunchException e =

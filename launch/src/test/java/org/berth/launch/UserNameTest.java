@@ -41,4 +41,13 @@ class UserNameTest {
   void ignoresSurroundingBlanksOnly() {
     assertEquals("carol", UserName.parse("  carol ").value());
   }
+
+  @Test
+  void aNewAccountCannotTakeANameBerthUsesItself() {
+    InvalidUserNameException e =
+        assertThrows(InvalidUserNameException.class, () -> UserName.forNewAccount("visitor"));
+    assertEquals(
+        "'visitor' is a name Berth uses itself; choose another user name.", e.getMessage());
+    assertEquals("visitors", UserName.forNewAccount("visitors").value());
+  }
 }

@@ -25,6 +25,7 @@ import org.berth.launch.Routes;
 import org.berth.launch.Server;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerStatus;
+import org.berth.launch.TemporaryServers;
 import org.berth.launch.UserName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,15 @@ import org.slf4j.LoggerFactory;
  * Kept in memory: a restart of Berth ends them all (reconciliation removes their containers as
  * orphans). Thread-safe.
  */
-public final class Visits {
+public final class Visits implements TemporaryServers {
 
   private static final Logger LOG = LoggerFactory.getLogger(Visits.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The owner name visitors' servers run under in the back end (never a user's). */
+  /**
+   * The owner name visitors' servers run under in the back end; never a user's, as no account may
+   * take it ({@link UserName#RESERVED}).
+   */
   public static final UserName VISITOR = new UserName("visitor");
 
   private final Launcher launcher;
@@ -167,6 +171,12 @@ public final class Visits {
   public Optional<AutoCloseable> follow(String visitId, Consumer<LaunchEvent> listener) {
     Visit v = visits.get(visitId);
     return v == null ? Optional.empty() : events.follow(VISITOR, name(v), listener);
+  }
+
+  /** A visit's server is alive until the visit ends: reconciliation must leave it alone. */
+  @Override
+  public boolean isAlive(String serverId) {
+    return visits.containsKey(serverId);
   }
 
   /** The visitor session a server belongs to, when it is a visit. */

@@ -211,9 +211,12 @@ class VisitsTest {
     proxyActivity.put(busy.id(), now);
     now = now.plus(Duration.ofMinutes(5));
 
+    assertTrue(v.isAlive(idle.id()), "reconciliation leaves a live visit's server alone");
     assertEquals(1, v.sweep());
     assertEquals(List.of(idle.id()), discarded);
     assertTrue(v.find(idle.id()).isEmpty());
+    assertTrue(!v.isAlive(idle.id()), "an ended visit's container is an orphan if it remains");
+    assertTrue(v.isAlive(busy.id()));
     assertTrue(!routes.containsKey(idle.id()));
 
     for (int i = 0; i < 6; i++) {

@@ -24,6 +24,7 @@ import org.berth.launch.ServerListener;
 import org.berth.launch.ServerStore;
 import org.berth.launch.Servers;
 import org.berth.launch.ServersSettings;
+import org.berth.launch.TemporaryServers;
 import org.berth.launch.docker.DockerLauncher;
 
 /**
@@ -94,7 +95,8 @@ public class LaunchFactory {
       MountPlanner mounts,
       ServersSettings settings,
       @Named(TaskExecutors.BLOCKING) Executor background,
-      List<ServerListener> listeners) {
+      List<ServerListener> listeners,
+      List<TemporaryServers> temporary) {
     return new Servers(
         store,
         launcher,
@@ -105,6 +107,7 @@ public class LaunchFactory {
         settings,
         background,
         Clock.systemUTC(),
-        listeners);
+        listeners,
+        temporary);
   }
 }

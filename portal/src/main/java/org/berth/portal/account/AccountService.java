@@ -62,6 +62,7 @@ public class AccountService {
   }
 
   private UserAccount create(UserName name, String password, boolean admin, boolean approved) {
+    parseNew(name.value());
     checkPassword(password);
     if (users.existsByUsername(name.value())) {
       throw new UserNameTakenException(name);
@@ -183,6 +184,15 @@ public class AccountService {
   }
 
   /** A user name as typed, by the one rule; a broken rule is an account error on these forms. */
+  /** Parses the name of a new account: the one rule, and not a name Berth uses itself. */
+  static UserName parseNew(String raw) {
+    try {
+      return UserName.forNewAccount(raw);
+    } catch (org.berth.launch.InvalidUserNameException e) {
+      throw new InvalidUserNameException(e.getMessage());
+    }
+  }
+
   public static UserName parse(String raw) {
     try {
       return UserName.parse(raw);

@@ -50,6 +50,9 @@ class SharingAccessIT implements TestPropertyProvider {
     p.put("berth.visits.lifetime", "40s");
     p.put("berth.visits.sweep-every", "1s");
     p.put("berth.visits.memory", "256M");
+    // Reconciliation every second with a short orphan grace: a visit's server is no orphan.
+    p.put("berth.launch.reconcile-every", "1s");
+    p.put("berth.launch.orphan-grace", "2s");
     return p;
   }
 
@@ -232,6 +235,11 @@ class SharingAccessIT implements TestPropertyProvider {
         Engine.docker("inspect", "-f", "{{.Config.Image}}", ownerContainer),
         Engine.docker("inspect", "-f", "{{.Config.Image}}", visitContainer),
         "the same image");
+    Thread.sleep(4_000); // two orphan graces, four reconciliations
+    assertEquals(
+        200,
+        viaOrigin(visitUrl + "api/contents", cookie).statusCode(),
+        "reconciliation leaves a live visit's server alone");
 
     // The visitor's cookie opens nothing of the owner's; another browser opens nothing of theirs.
     assertEquals(404, viaOrigin(lab.get("url").asText() + "api/contents", cookie).statusCode());

@@ -144,7 +144,8 @@ class AccountPagesIT implements TestPropertyProvider {
 
   @Test
   void malformedUserNamesAreRefusedAndCreateNothing() {
-    for (String bad : new String[] {"Bad-Name", "../x", "a$b", "x_y", "-lead", "9nine"}) {
+    for (String bad :
+        new String[] {"Bad-Name", "../x", "a$b", "x_y", "-lead", "9nine", "visitor"}) {
       HttpResponse<String> r =
           browser.submit("/signup", "/signup", Map.of("username", bad, "password", PASSWORD));
       assertEquals(400, r.statusCode(), bad);

@@ -84,7 +84,7 @@ class OidcAccounts {
     }
     UserName name;
     try {
-      name = UserName.parse(rawName);
+      name = UserName.forNewAccount(rawName);
     } catch (InvalidUserNameException e) {
       throw new OidcSignInException.AccountRefused(
           provider
