@@ -70,4 +70,10 @@ public final class InMemoryVolumeStore implements VolumeStore {
   public void recordSyncedImage(PathKey key, String image) {
     synced.put(key, image);
   }
+
+  @Override
+  public boolean hasSyncedImage(String volumeId, String image) {
+    return synced.entrySet().stream()
+        .anyMatch(e -> e.getKey().volumeId().equals(volumeId) && e.getValue().equals(image));
+  }
 }

@@ -200,13 +200,20 @@ public final class VolumeMounts implements MountPlanner {
    * were last brought in (a new commit, say), by the pull rules: the user's edits are kept, files
    * the user deleted come back, clashing files are renamed, and what was not applied is told. The
    * previous image's files are the merge base; a home that never had this server's files gets them
-   * with no base (clashes renamed).
+   * with no base (clashes renamed). An image whose files the home got before, through another
+   * server, brings nothing again: what the user did with those files since stands.
    */
   private void syncHome(
       String source, VolumeStore.PathKey key, Server server, Consumer<LaunchEvent> events) {
     String image = server.spec().image();
     java.util.Optional<String> last = volumes.store().syncedImage(key);
     if (last.isPresent() && last.get().equals(image)) {
+      return;
+    }
+    if (volumes.store().hasSyncedImage(key.volumeId(), image)) {
+      // Another server brought this image's files in already: what the user did with them since
+      // (deleted, changed) stands, and the launch reads nothing.
+      volumes.store().recordSyncedImage(key, image);
       return;
     }
     VolumeBackend backend = volumes.backend();

@@ -43,6 +43,9 @@ public interface VolumeStore {
   /** Records the image whose home files a home volume now holds for a server. */
   void recordSyncedImage(PathKey key, String image);
 
+  /** Whether the image's home files were brought into the volume before, for any server. */
+  boolean hasSyncedImage(String volumeId, String image);
+
   /**
    * Which mount a resolved sub-path belongs to: a volume, the server's owner and name, a target.
    */

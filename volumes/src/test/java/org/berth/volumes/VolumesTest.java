@@ -2,6 +2,7 @@ package org.berth.volumes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,36 @@ class VolumesTest {
     assertEquals(List.of(Mount.of("/home/jovyan", "berth-me-home-alice")), first);
     assertEquals(first, mountsOf(ALICE, other), "one home for all of alice's servers");
     assertTrue(backend.exists("berth-me-home-alice"));
+  }
+
+  static ServerSpec imageSpec(String image) {
+    return new ServerSpec(
+        ServerSpec.Source.NONE,
+        image,
+        new Resources(64L << 20, 1, Duration.ofHours(1), Duration.ZERO),
+        false,
+        "",
+        List.of(),
+        Map.of());
+  }
+
+  @Test
+  void anotherImagesHomeFilesComeIntoTheHomeOnceAndWhatTheUserDeletedStaysDeleted() {
+    mountsOf(ALICE, server(ALICE, "lab", imageSpec("img")));
+    String home = "berth-me-home-alice";
+    backend.images.put("img2", Map.of("intro.ipynb", "upstream".getBytes()));
+
+    Server course = server(ALICE, "course", imageSpec("img2"));
+    mountsOf(ALICE, course);
+    assertEquals("upstream", backend.text(home, "intro.ipynb"), "the new image's files arrive");
+
+    backend.volumes.get(home).remove("intro.ipynb"); // the user deletes it
+    mountsOf(ALICE, server(ALICE, "course2", imageSpec("img2")));
+    assertNull(
+        backend.text(home, "intro.ipynb"),
+        "another server of an image the home already has brings nothing back");
+    mountsOf(ALICE, course);
+    assertNull(backend.text(home, "intro.ipynb"), "nor does a restart");
   }
 
   @Test

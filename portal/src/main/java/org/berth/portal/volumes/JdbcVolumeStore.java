@@ -56,6 +56,11 @@ class JdbcVolumeStore implements VolumeStore {
     }
   }
 
+  @Override
+  public boolean hasSyncedImage(String volumeId, String image) {
+    return syncs.existsByVolumeIdAndImage(volumeId, image);
+  }
+
   private Optional<VolumeRows.SyncRow> sync(PathKey key) {
     return syncs.findByVolumeIdAndOwnerNameAndServerNameAndTarget(
         key.volumeId(), key.owner(), key.server(), key.target());

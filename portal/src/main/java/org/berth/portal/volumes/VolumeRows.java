@@ -55,6 +55,8 @@ final class VolumeRows {
   interface Syncs extends CrudRepository<SyncRow, Long> {
     Optional<SyncRow> findByVolumeIdAndOwnerNameAndServerNameAndTarget(
         String volumeId, String ownerName, String serverName, String target);
+
+    boolean existsByVolumeIdAndImage(String volumeId, String image);
   }
 
   @JdbcRepository(dialect = Dialect.POSTGRES)
