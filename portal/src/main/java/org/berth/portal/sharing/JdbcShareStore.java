@@ -143,6 +143,13 @@ class JdbcShareStore implements ShareStore {
   }
 
   @Override
+  public List<PublicAccess> enabledPublicAccesses() {
+    return publics.findByEnabledOrderByServerId(true).stream()
+        .map(JdbcShareStore::access)
+        .toList();
+  }
+
+  @Override
   public boolean trusted(String username, String permissionsHash) {
     return trusted.existsByUsernameAndPermissionsHash(username, permissionsHash);
   }
