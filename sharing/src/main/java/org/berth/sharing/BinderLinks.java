@@ -230,6 +230,27 @@ public final class BinderLinks {
   }
 
   /**
+   * A checked path to open (see {@link #checkUrlPath}) as it goes into a URL: characters a URL
+   * cannot carry as they are (spaces, {@code %}, {@code "}, {@code #}, non-ASCII) percent-encoded,
+   * its slashes and query kept.
+   */
+  public static String escapePath(String urlPath) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : checkUrlPath(urlPath).getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format("%02X", c));
+      }
+    }
+    return out.toString();
+  }
+
+  /**
    * Reads a link's raw path after {@code /v2/} (still escaped, as the browser sent it) and its
    * query.
    *

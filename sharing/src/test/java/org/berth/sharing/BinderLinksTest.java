@@ -160,4 +160,18 @@ class BinderLinksTest {
     BinderLinks.Link link = BinderLinks.parse("gh/o/r/main", Map.of("filepath", "a.ipynb"));
     assertEquals("/v2/gh/o/r/0123abc?urlpath=tree%2Fa.ipynb", link.permanentHref("0123abc"));
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tree/a b.ipynb|tree/a%20b.ipynb",
+        "/tree/100%.ipynb|tree/100%25.ipynb",
+        "voila/render/x.ipynb?voila-template=dark&a=1|voila/render/x.ipynb?voila-template=dark&a=1",
+        "tree/\"><script>|tree/%22%3E%3Cscript%3E",
+        "tree/é.ipynb|tree/%C3%A9.ipynb",
+      })
+  void aPathToOpenGoesIntoAUrlEscaped(String path, String url) {
+    assertEquals(url, BinderLinks.escapePath(path));
+  }
 }

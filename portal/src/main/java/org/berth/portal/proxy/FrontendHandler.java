@@ -50,16 +50,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final OriginAccess access;
   private final ServerDirectory directory;
   private final ProxyPages pages;
+  private final VisitTokens visitTokens;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
   private String backendServerId;
   private boolean waiting;
   private boolean tunnel;
 
-  FrontendHandler(OriginAccess access, ServerDirectory directory, ProxyPages pages) {
+  /** The CORS origin to allow on the answer to the request being forwarded (visit tokens only). */
+  private volatile String corsOrigin;
+
+  FrontendHandler(
+      OriginAccess access, ServerDirectory directory, ProxyPages pages, VisitTokens visitTokens) {
     this.access = access;
     this.directory = directory;
     this.pages = pages;
+    this.visitTokens = visitTokens;
   }
 
   @Override
@@ -98,6 +104,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = serverId.get();
+    corsOrigin = null;
+    if (admittedByVisitToken(ctx, request, id)) {
+      return;
+    }
     if (refusedAsCrossOrigin(ctx, request, id)) {
       return;
     }
@@ -140,6 +150,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     forward(ctx, request, route.get());
+  }
+
+  /**
+   * A Binder client's request to a visitor's temporary server with that visit's token (see {@link
+   * VisitTokens}): forwarded as the visit, from any site; a CORS preflight on a visit's origin is
+   * answered here. Anything else goes on to the usual checks.
+   */
+  private boolean admittedByVisitToken(
+      ChannelHandlerContext ctx, HttpRequest request, String serverId) {
+    Optional<Route> route = directory.find(serverId).filter(VisitTokens::isVisit);
+    if (route.isEmpty()) {
+      return false;
+    }
+    if (VisitTokens.isPreflight(request)) {
+      ReferenceCountUtil.release(request);
+      ctx.writeAndFlush(visitTokens.preflight(request));
+      dropBodyThenResume(ctx);
+      return true;
+    }
+    if (!VisitTokens.admits(request, route.get())) {
+      return false;
+    }
+    corsOrigin = visitTokens.allowOrigin(request).orElse(null);
+    forward(ctx, request, route.get());
+    return true;
+  }
+
+  /** The CORS origin the answer now on its way back may be read from, or null. */
+  String corsOrigin() {
+    return corsOrigin;
   }
 
   /**

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
+import org.berth.portal.servers.BinderConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,13 @@ public class ServerOriginProxy {
   private final Channel channel;
 
   ServerOriginProxy(
-      ProxyConfiguration config, OriginAccess access, ServerDirectory directory, ProxyPages pages)
+      ProxyConfiguration config,
+      OriginAccess access,
+      ServerDirectory directory,
+      ProxyPages pages,
+      BinderConfiguration binder)
       throws InterruptedException {
+    VisitTokens visitTokens = new VisitTokens(binder);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -48,7 +54,7 @@ public class ServerOriginProxy {
                     ch.pipeline()
                         .addLast(ProxyHandlers.SERVER_CODEC, new HttpServerCodec())
                         .addLast(ProxyHandlers.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                        .addLast(new FrontendHandler(access, directory, pages));
+                        .addLast(new FrontendHandler(access, directory, pages, visitTokens));
                   }
                 });
     this.channel =

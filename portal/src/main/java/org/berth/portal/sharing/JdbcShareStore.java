@@ -144,9 +144,7 @@ class JdbcShareStore implements ShareStore {
 
   @Override
   public List<PublicAccess> enabledPublicAccesses() {
-    return publics.findByEnabledOrderByServerId(true).stream()
-        .map(JdbcShareStore::access)
-        .toList();
+    return publics.findByEnabledOrderByServerId(true).stream().map(JdbcShareStore::access).toList();
   }
 
   @Override

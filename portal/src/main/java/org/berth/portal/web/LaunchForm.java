@@ -30,7 +30,8 @@ final class LaunchForm {
           "cpus",
           "idleTimeout",
           "cullingDisabled",
-          "image");
+          "image",
+          "urlPath");
 
   /** Fields of features this Berth does not have yet, and how to name them. */
   private static final Map<String, String> NOT_YET =

@@ -17,11 +17,14 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
+import org.berth.launch.MountSpec;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.ServerState;
@@ -33,6 +36,11 @@ import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
+import org.berth.portal.sharing.SharingLinks;
+import org.berth.sharing.BinderLinks;
+import org.berth.sharing.LaunchLinks;
+import org.berth.sharing.SavedLink;
+import org.berth.sharing.SharingException;
 
 /**
  * The launch form and its target, the launching page, "my servers", a server's own page, and the
@@ -51,6 +59,10 @@ class ServerPagesController {
   private final Csrf csrf;
   private final Principals principals;
   private final Preferences preferences;
+  private final LaunchLinks links;
+  private final ConfirmationPage confirmation;
+  private final FrontPage front;
+  private final SharingLinks urls;
 
   ServerPagesController(
       Servers servers,
@@ -58,7 +70,15 @@ class ServerPagesController {
       Builds builds,
       Csrf csrf,
       Principals principals,
-      Preferences preferences) {
+      Preferences preferences,
+      LaunchLinks links,
+      ConfirmationPage confirmation,
+      FrontPage front,
+      SharingLinks urls) {
+    this.links = links;
+    this.confirmation = confirmation;
+    this.front = front;
+    this.urls = urls;
     this.principals = principals;
     this.servers = servers;
     this.views = views;
@@ -67,9 +87,16 @@ class ServerPagesController {
     this.preferences = preferences;
   }
 
-  /** The launch form, filled in from the query (the way back from a failed launch, say). */
+  /**
+   * The launch form, filled in from the query (the way back from a failed launch, say); for people
+   * who are not signed in, the front page.
+   */
   @Get(value = "/", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> home(HttpRequest<?> request, Authentication authentication) {
+  @Secured(SecurityRule.IS_ANONYMOUS)
+  MutableHttpResponse<?> home(HttpRequest<?> request, @Nullable Authentication authentication) {
+    if (authentication == null) {
+      return front.page(HttpStatus.OK, null, null);
+    }
     Map<String, String> query = new LinkedHashMap<>();
     request.getParameters().forEach((k, v) -> query.put(k, v.isEmpty() ? null : v.get(0)));
     return homePage(
@@ -81,12 +108,26 @@ class ServerPagesController {
       consumes = MediaType.APPLICATION_FORM_URLENCODED,
       produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> launch(
-      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
-    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> posted) {
+    CurrentUser user = csrf.require(authentication, request, posted.get(Csrf.FIELD));
+    Map<String, String> form = posted;
+    List<MountSpec> mounts = List.of();
+    SavedLink saved = null;
+    if (posted.get("savedLink") != null) {
+      // A full-spec link launches its saved spec, whatever else the form says.
+      saved = links.find(posted.get("savedLink"));
+      form = fromSaved(saved, posted);
+      mounts = saved.mountSpecs();
+    }
     Map<String, String> errors = new LinkedHashMap<>();
     // After its build, a launch asks for the ref the user gave again (the builder finds the image
     // it has just built), so that the server records that ref and the commit it resolved to.
-    ServerSpec.Request spec = LaunchForm.request(asked(form), errors);
+    ServerSpec.Request spec = LaunchForm.request(asked(form), errors).withMounts(mounts);
+    try {
+      BinderLinks.checkUrlPath(form.get("urlPath"));
+    } catch (SharingException.Invalid e) {
+      return homePage(HttpStatus.BAD_REQUEST, user, form, e.getMessage(), errors);
+    }
     LaunchForm.checkSource(form, errors);
     String name = form.getOrDefault("name", "").strip();
     servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
@@ -99,6 +140,27 @@ class ServerPagesController {
           notYet.isEmpty() ? "Nothing was launched: check the fields marked below." : notYet,
           errors);
     }
+    // The security confirmation, recomputed here on every launch so that it cannot be skipped: a
+    // link followed, writable mounts or collaborators ask first, unless this very confirmation
+    // (same permissions) was just accepted or the user said not to ask again for them.
+    LaunchLinks.Asked asking =
+        confirmation.asked(
+            user, asked(form), mounts, saved != null || "link".equals(form.get("from")));
+    if (links.check(
+            user.username(), asking, form.get("permissions"), "true".equals(form.get("trust")))
+        == LaunchLinks.Verdict.CONFIRM) {
+      Map<String, String> resend = new LinkedHashMap<>(posted);
+      return confirmation.render(
+          HttpStatus.CONFLICT,
+          user,
+          asked(form),
+          resend,
+          asking,
+          null,
+          form.get("permissions") == null
+              ? null
+              : "What this launch may touch has changed since you were asked: read it again.");
+    }
     try {
       String repo = form.get("repo");
       if (repo != null && !repo.isBlank() && form.get("built") == null) {
@@ -110,7 +172,7 @@ class ServerPagesController {
             status = HttpStatus.UNPROCESSABLE_ENTITY;
           }
           return BuildPagesController.page(
-              status, user, builds.view(build.id()), builds.log(build.id()), form);
+              status, user, builds.view(build.id()), builds.log(build.id()), form, urls);
         }
       }
       servers.launchInBackground(
@@ -159,6 +221,7 @@ class ServerPagesController {
       values = server == null ? Map.of("name", name) : LaunchForm.of(server);
     }
     model.put("backToForm", "/" + LaunchForm.query(values));
+    model.put("openHref", openHref(name, asked.get("urlPath")));
     model.put("openWhenReady", preferences.of(user.id()).openWhenReady());
     return Pages.page(HttpStatus.OK, "launching", model);
   }
@@ -191,23 +254,89 @@ class ServerPagesController {
   MutableHttpResponse<?> server(
       Authentication authentication,
       @PathVariable String name,
-      @Nullable @QueryValue String stopped) {
+      @Nullable @QueryValue String stopped,
+      @Nullable @QueryValue String link) {
     CurrentUser user = CurrentUser.of(authentication);
     ServerView view = views.get(principals.of(user), checked(name));
     Map<String, Object> model = Pages.model(user);
     model.put(
         "server",
         ServerRow.of(view, builds.builtFrom(view.repo(), view.ref(), view.commit()).orElse(null)));
+    String openPath =
+        servers.find(principals.of(user), name).map(s -> s.spec().openPath()).orElse("");
+    model.put("share", LinkShare.ofRepo(urls, view.repo(), view.ref(), view.commit(), openPath));
+    if (link != null) {
+      // Only a link of this user's own: a made-up id in the address shows nothing.
+      try {
+        SavedLink saved = links.find(link);
+        if (saved.creator().equals(user.username())) {
+          model.put("savedLink", urls.saved(saved.id()));
+        }
+      } catch (SharingException.NotFound e) {
+        // nothing to show
+      }
+    }
     if (stopped != null) {
       model.put("notice", "Stopped. Its files are kept; Start runs it again.");
     }
     return Pages.page(HttpStatus.OK, "server", model);
   }
 
+  /**
+   * Into the server through a one-time hand-off; at {@code urlpath} (a path under the server's base
+   * URL, as a launch link gives it) when there is one, else at the server's path to open.
+   */
   @Get(value = "/servers/{name}/open", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
+  MutableHttpResponse<?> open(
+      Authentication authentication,
+      @PathVariable String name,
+      @Nullable @QueryValue String urlpath) {
+    String checkedPath = BinderLinks.checkUrlPath(urlpath);
     return Pages.redirect(
-        views.openLink(principals.of(CurrentUser.of(authentication)), checked(name)));
+        views.openLink(principals.of(CurrentUser.of(authentication)), checked(name), checkedPath));
+  }
+
+  /** The Open link of a server, at a launch link's path when it has one. */
+  static String openHref(String name, String urlPath) {
+    String base = "/servers/" + name + "/open";
+    if (urlPath == null || urlPath.isBlank()) {
+      return base;
+    }
+    return base + "?urlpath=" + java.net.URLEncoder.encode(urlPath, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The form a full-spec link launches: its saved values over whatever was posted, except the built
+   * commit a launch continued from its build page carries.
+   */
+  static Map<String, String> fromSaved(SavedLink saved, Map<String, String> posted) {
+    Map<String, String> form = new LinkedHashMap<>();
+    posted.forEach(
+        (k, v) -> {
+          if (List.of(Csrf.FIELD, "built", "permissions", "trust", "savedLink", "from")
+              .contains(k)) {
+            form.put(k, v);
+          }
+        });
+    form.put("repo", saved.repo());
+    if (posted.get("built") != null && posted.get("ref") != null) {
+      form.put("ref", posted.get("ref"));
+      form.put("askedRef", saved.ref());
+    } else {
+      form.put("ref", saved.ref());
+    }
+    form.put("name", saved.serverName());
+    putIfSet(form, "path", saved.path());
+    putIfSet(form, "memory", saved.memory());
+    putIfSet(form, "cpus", saved.cpus() == null ? null : ServerRow.number(saved.cpus()));
+    putIfSet(form, "idleTimeout", saved.idleTimeout());
+    return form;
+  }
+
+  private static void putIfSet(Map<String, String> form, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      form.put(key, value);
+    }
   }
 
   /** Starts a stopped or failed server again with its saved settings. */
