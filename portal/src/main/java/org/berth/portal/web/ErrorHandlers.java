@@ -318,6 +318,12 @@ final class ErrorHandlers {
   @Singleton
   static class Sharing implements ExceptionHandler<SharingException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Sharing(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, SharingException exception) {
       HttpStatus status =
@@ -333,7 +339,7 @@ final class ErrorHandlers {
       MutableHttpResponse<?> response =
           Pages.isApi(request)
               ? ApiError.of(status, exception.getMessage()).toMutableResponse()
-              : Pages.error(status, exception.getMessage(), null);
+              : page.of(request, status, exception.getMessage());
       if (exception instanceof SharingException.Busy busy) {
         response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfter().toSeconds()));
       }
