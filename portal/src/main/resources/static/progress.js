@@ -119,7 +119,7 @@
       say("Ready");
       open.hidden = false;
       back.hidden = true;
-      if (prefer && prefer.checked) {
+      if ((prefer && prefer.checked) || launch.dataset.openWhenReady === "true") {
         lmessage.textContent = "Ready. Opening " + name + "…";
         // replace: going back from the server lands on the form, not on a page that jumps ahead.
         location.replace(open.href);
@@ -153,7 +153,26 @@
     if (launch.dataset.state === "STOPPED") {
       return; // its last launch's events belong to a start that is over
     }
-    var events = new EventSource("/api/v1/servers/" + encodeURIComponent(name) + "/events");
+    var events = new EventSource(
+        launch.dataset.events || "/api/v1/servers/" + encodeURIComponent(name) + "/events");
+    var notices = document.getElementById("launch-notices");
+    events.addEventListener("notice", function (e) {
+      // What a pull into a volume did not apply, and why: kept on the page.
+      var d = JSON.parse(e.data);
+      var item = document.createElement("li");
+      item.textContent = d.message;
+      if (d.log && d.log.length) {
+        var details = document.createElement("ul");
+        d.log.forEach(function (line) {
+          var li = document.createElement("li");
+          li.textContent = line;
+          details.appendChild(li);
+        });
+        item.appendChild(details);
+      }
+      notices.appendChild(item);
+      notices.hidden = false;
+    });
     var ended = false;
     ["allocating", "starting", "waiting_for_server"].forEach(function (p) {
       events.addEventListener(p, function (e) {

@@ -89,17 +89,12 @@ class CrossSiteAttackIT {
   void aPageOfTheSameSiteCannotOpenATerminalOnMyServer(Page page, BrowserContext context)
       throws Exception {
     String user = Accounts.uniqueUserName("bob");
-    Accounts.signUp(page, PORTAL, user, PASSWORD);
-    Accounts.signIn(page, PORTAL, user, PASSWORD);
-    page.fill("#launch-form [name=name]", "b");
-    page.fill("#launch-form [name=memory]", "256M");
-    page.waitForNavigation(() -> page.click("#launch-submit"));
-    assertThat(page.locator("#open-link"))
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
-    Page jupyter = context.waitForPage(() -> page.locator("#open-link").click());
-    jupyter.waitForLoadState();
+    Accounts.signUp(page, PORTAL, user, PASSWORD); // lands signed in
+    Launches.submit(page, PORTAL, java.util.Map.of("name", "b", "memory", "256M"));
+    Launches.awaitInServer(page, user, "b"); // the ready server opens by itself
+    Page jupyter = page;
     assertThat(jupyter.locator("#notebook_list"))
-        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(Launches.READY_MS));
     URI landed = URI.create(jupyter.url());
     assertTrue(landed.getHost().endsWith(".berth.localhost"), jupyter.url());
     String server = landed.getScheme() + "://" + landed.getRawAuthority() + "/user/" + user + "/b/";

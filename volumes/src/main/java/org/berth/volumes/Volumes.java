@@ -156,6 +156,16 @@ public final class Volumes {
     return info(v, v.accessOf(p).orElseThrow());
   }
 
+  /**
+   * One of the caller's own volumes, for what only its owner may do (its deletion page).
+   *
+   * @throws VolumeException.Forbidden when the caller is a member, not the owner
+   */
+  public VolumeInfo getOwned(Principal owner, String name) {
+    Volume v = owned(owner, name);
+    return info(v, Access.READ_WRITE);
+  }
+
   /** Adds or changes a member; only the owner may, and a home is never shared. */
   public Volume share(Principal owner, String name, Member member) {
     Volume v = owned(owner, name);

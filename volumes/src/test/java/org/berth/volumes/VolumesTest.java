@@ -198,6 +198,8 @@ class VolumesTest {
         () ->
             volumes.share(BOB, "alice/data", new Member(Grantee.user("carol"), Access.READ_ONLY)));
     assertThrows(VolumeException.Forbidden.class, () -> volumes.delete(BOB, "alice/data"));
+    assertThrows(VolumeException.Forbidden.class, () -> volumes.getOwned(BOB, "alice/data"));
+    assertEquals("data", volumes.getOwned(ALICE, "data").volume().name());
     volumes.home(ALICE.name());
     assertThrows(
         VolumeException.Forbidden.class,

@@ -19,11 +19,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import org.berth.launch.LaunchEvent;
 import org.berth.launch.Principal;
 import org.berth.launch.Server;
 import org.berth.launch.ServerSpec;
@@ -31,6 +29,8 @@ import org.berth.launch.Servers;
 import org.berth.portal.account.Principals;
 import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
+import org.berth.portal.servers.LaunchEventViews;
+import org.berth.portal.servers.LaunchEventViews.LaunchEventView;
 import org.berth.portal.servers.LaunchSpec;
 import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
@@ -54,10 +54,6 @@ class ServerApiController {
     this.views = views;
     this.csrf = csrf;
   }
-
-  /** One launch event as streamed to clients. */
-  @Serdeable
-  record LaunchEventView(String phase, String message, List<String> log) {}
 
   @Put("/{name}")
   @Operation(
@@ -129,16 +125,6 @@ class ServerApiController {
       Authentication authentication, @PathVariable String name) {
     return views
         .events(principals.of(CurrentUser.of(authentication)), name)
-        .map(ServerApiController::view);
-  }
-
-  private static Event<LaunchEventView> view(LaunchEvent event) {
-    if (event instanceof LaunchEvent.Notice n) {
-      return Event.of(new LaunchEventView("notice", n.message(), n.details())).name("notice");
-    }
-    LaunchEvent.PhaseChanged p = (LaunchEvent.PhaseChanged) event;
-    return Event.of(
-            new LaunchEventView(p.phase().name().toLowerCase(), p.message(), p.lastLogLines()))
-        .name(p.phase().name().toLowerCase());
+        .map(LaunchEventViews::sse);
   }
 }

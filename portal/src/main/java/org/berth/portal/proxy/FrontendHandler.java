@@ -35,6 +35,8 @@ import org.berth.launch.Route;
 import org.berth.portal.auth.LocalRedirect;
 import org.berth.portal.auth.TokenService;
 import org.berth.portal.proxy.ProxyPages.Refusal;
+import org.berth.sharing.Role;
+import org.berth.sharing.Visit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final ServerDirectory directory;
   private final ProxyPages pages;
   private final VisitTokens visitTokens;
+  private final Admission admission;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
   private String backendServerId;
@@ -61,11 +64,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private volatile String corsOrigin;
 
   FrontendHandler(
-      OriginAccess access, ServerDirectory directory, ProxyPages pages, VisitTokens visitTokens) {
+      OriginAccess access,
+      ServerDirectory directory,
+      ProxyPages pages,
+      Admission admission,
+      VisitTokens visitTokens) {
+    this.admission = admission;
+    this.visitTokens = visitTokens;
     this.access = access;
     this.directory = directory;
     this.pages = pages;
-    this.visitTokens = visitTokens;
   }
 
   @Override
@@ -104,14 +112,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = serverId.get();
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     corsOrigin = null;
-    if (admittedByVisitToken(ctx, request, id)) {
+    // A Binder client's page (Thebe, on another site) holds its visit's token: no ambient
+    // credential a browser adds by itself, so the cross-site checks below are not for it.
+    if (answeredForAVisitToken(ctx, request, id, uri)) {
       return;
     }
     if (refusedAsCrossOrigin(ctx, request, id)) {
       return;
     }
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     if (uri.path().equals(OriginAccess.HANDOFF_PATH)) {
       handoff(ctx, request, id, uri);
       return;
@@ -145,33 +155,69 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Optional<Route> route = directory.find(serverId);
-    if (user.isEmpty() || route.isEmpty() || !route.get().owner().value().equals(user.get())) {
+    if (user.isEmpty() || route.isEmpty()) {
       refuse(ctx, request, refusal(byToken, user.isPresent(), route.isPresent()));
       return;
     }
-    forward(ctx, request, route.get());
+    CompletableFuture<Role> role = admission.role(serverId, route.get(), user);
+    if (role.isDone()) {
+      admit(ctx, request, serverId, byToken, route.get(), role.join(), null);
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    role.whenComplete(
+        (r, e) ->
+            ctx.executor()
+                .execute(() -> admit(ctx, request, serverId, byToken, route.get(), r, e)));
+  }
+
+  /** Forwards a request whose sender the access decision admits; refuses it otherwise. */
+  private void admit(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      String serverId,
+      boolean byToken,
+      Route route,
+      Role role,
+      Throwable error) {
+    if (error != null) {
+      LOG.warn("Could not check access to server {}", serverId, error);
+      refuse(ctx, request, Refusal.CHECK_FAILED);
+      return;
+    }
+    if (!role.admitted()) {
+      refuse(ctx, request, refusal(byToken, true, true));
+      return;
+    }
+    admission.admitted(serverId, role, ctx.channel());
+    forward(ctx, request, route);
   }
 
   /**
-   * A Binder client's request to a visitor's temporary server with that visit's token (see {@link
-   * VisitTokens}): forwarded as the visit, from any site; a CORS preflight on a visit's origin is
-   * answered here. Anything else goes on to the usual checks.
+   * A request to a visit's origin with that visit's token (see {@link VisitTokens}): forwarded as
+   * the visit, from any site, its answer readable by the page's origin when CORS allows it; and a
+   * CORS preflight on a visit's origin, answered here (it carries no credentials). Anything else
+   * goes on to the usual checks.
    */
-  private boolean admittedByVisitToken(
-      ChannelHandlerContext ctx, HttpRequest request, String serverId) {
-    Optional<Route> route = directory.find(serverId).filter(VisitTokens::isVisit);
-    if (route.isEmpty()) {
-      return false;
-    }
-    if (VisitTokens.isPreflight(request)) {
+  private boolean answeredForAVisitToken(
+      ChannelHandlerContext ctx, HttpRequest request, String serverId, QueryStringDecoder uri) {
+    if (VisitTokens.isPreflight(request)
+        && directory.find(serverId).filter(VisitTokens::isVisit).isPresent()) {
       ReferenceCountUtil.release(request);
       ctx.writeAndFlush(visitTokens.preflight(request));
       dropBodyThenResume(ctx);
       return true;
     }
-    if (!VisitTokens.admits(request, route.get())) {
+    Optional<Visit> visit = admission.visitOfToken(serverId, visitToken(request, uri));
+    if (visit.isEmpty()) {
       return false;
     }
+    Optional<Route> route = directory.find(serverId);
+    if (route.isEmpty()) {
+      refuse(ctx, request, Refusal.NOT_RUNNING);
+      return true;
+    }
+    admission.admitted(serverId, Role.VISITOR, ctx.channel());
     corsOrigin = visitTokens.allowOrigin(request).orElse(null);
     forward(ctx, request, route.get());
     return true;
@@ -412,6 +458,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** A Berth API token sent as {@code Bearer} or, as JupyterHub allows, {@code token}. */
+  /**
+   * A token a Binder client presents for a visit: {@code Authorization: token …} (not a Berth API
+   * token), or {@code ?token=} on WebSocket addresses as Jupyter clients send it.
+   */
+  private static Optional<String> visitToken(HttpRequest request, QueryStringDecoder uri) {
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization != null) {
+      String[] parts = authorization.strip().split("\\s+", 2);
+      if (parts.length == 2
+          && parts[0].equalsIgnoreCase("token")
+          && !parts[1].startsWith(TokenService.PREFIX)) {
+        return Optional.of(parts[1]);
+      }
+    }
+    List<String> query = uri.parameters().getOrDefault("token", List.of());
+    return query.size() == 1 ? Optional.of(query.get(0)) : Optional.empty();
+  }
+
   private static Optional<String> berthToken(String authorization) {
     if (authorization == null) {
       return Optional.empty();

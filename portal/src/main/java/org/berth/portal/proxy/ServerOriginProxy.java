@@ -39,6 +39,7 @@ public class ServerOriginProxy {
       OriginAccess access,
       ServerDirectory directory,
       ProxyPages pages,
+      Admission admission,
       BinderConfiguration binder)
       throws InterruptedException {
     VisitTokens visitTokens = new VisitTokens(binder);
@@ -54,7 +55,8 @@ public class ServerOriginProxy {
                     ch.pipeline()
                         .addLast(ProxyHandlers.SERVER_CODEC, new HttpServerCodec())
                         .addLast(ProxyHandlers.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                        .addLast(new FrontendHandler(access, directory, pages, visitTokens));
+                        .addLast(
+                            new FrontendHandler(access, directory, pages, admission, visitTokens));
                   }
                 });
     this.channel =

@@ -7,23 +7,16 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
 import java.util.Optional;
 import org.berth.launch.Route;
 import org.berth.portal.servers.BinderConfiguration;
 import org.berth.sharing.Visits;
 
 /**
- * The key a Binder client holds to a visitor's temporary server: the visit's token, sent as {@code
- * Authorization: token <token>} (or {@code Bearer}) or, as Thebe does on WebSocket URLs, as {@code
- * ?token=}. It admits to that visit's origin only, while the visit lives (its route is open), from
- * a page of any site: a token is no ambient credential a browser adds by itself, so the cross-site
- * checks that protect cookie sign-ins do not apply. Answers to such requests, and preflights on a
- * visit's origin, carry CORS headers as BinderHub's servers do ({@code berth.binder.cors-allow-
- * origins}). Thread-safe (stateless).
+ * CORS for Binder clients on visitors' servers. A Binder client's page (Thebe, on another site)
+ * holds its visit's token ({@link Admission#visitOfToken}); answers to its requests, and preflights
+ * on a visit's origin, carry CORS headers as BinderHub's servers do ({@code
+ * berth.binder.cors-allow-origins}). Thread-safe (stateless).
  */
 final class VisitTokens {
 
@@ -36,29 +29,6 @@ final class VisitTokens {
   /** Whether a route is a visitor's temporary server. */
   static boolean isVisit(Route route) {
     return route.owner().equals(Visits.VISITOR);
-  }
-
-  /** Whether the request carries the visit's own token. */
-  static boolean admits(HttpRequest request, Route visit) {
-    Optional<String> presented = presented(request);
-    return presented.isPresent()
-        && MessageDigest.isEqual(
-            presented.get().getBytes(StandardCharsets.UTF_8),
-            visit.token().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Optional<String> presented(HttpRequest request) {
-    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (authorization != null) {
-      String[] parts = authorization.strip().split("\\s+", 2);
-      if (parts.length == 2
-          && (parts[0].equalsIgnoreCase("token") || parts[0].equalsIgnoreCase("bearer"))) {
-        return Optional.of(parts[1]);
-      }
-    }
-    List<String> query =
-        new QueryStringDecoder(request.uri()).parameters().getOrDefault("token", List.of());
-    return query.size() == 1 ? Optional.of(query.get(0)) : Optional.empty();
   }
 
   /** A CORS preflight (it carries no credentials, so it is answered here, never forwarded). */

@@ -3,19 +3,32 @@ package org.berth.portal.servers;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.berth.launch.Servers;
+import org.berth.sharing.Visits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the servers domain's upkeep on a schedule: reconciliation, then culling. */
+/** Runs the upkeep of servers and visits on a schedule: reconciliation, culling, ended visits. */
 @Singleton
 class ServerUpkeep {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerUpkeep.class);
 
   private final Servers servers;
+  private final Visits visits;
 
-  ServerUpkeep(Servers servers) {
+  ServerUpkeep(Servers servers, Visits visits) {
     this.servers = servers;
+    this.visits = visits;
+  }
+
+  /** Ends visitors' temporary servers past their lifetime or idle for too long. */
+  @Scheduled(fixedDelay = "${berth.visits.sweep-every:15s}", initialDelay = "15s")
+  void sweepVisits() {
+    try {
+      visits.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("Ending visits failed; it runs again soon", e);
+    }
   }
 
   @Scheduled(fixedDelay = "${berth.launch.reconcile-every:30s}", initialDelay = "1s")

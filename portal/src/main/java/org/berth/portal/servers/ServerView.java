@@ -3,6 +3,7 @@ package org.berth.portal.servers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.util.List;
 import org.berth.launch.Server;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.ServerState;
@@ -28,7 +29,12 @@ public record ServerView(
     String url,
     String openUrl,
     Instant createdAt,
-    @Nullable Instant startedAt) {
+    @Nullable Instant startedAt,
+    List<MountView> mounts) {
+
+  /** One of the server's own mounts (its owner's home is mounted besides). */
+  @Serdeable
+  public record MountView(String target, String volume, String mode, String subPath) {}
 
   /** The view of a server served from {@code origin} (e.g. {@code http://abc.localhost:8081}). */
   public static ServerView of(Server s, String origin) {
@@ -49,7 +55,11 @@ public record ServerView(
         origin + s.baseUrl(),
         "/servers/" + s.name().value() + "/open",
         s.createdAt(),
-        s.startedAt());
+        s.startedAt(),
+        spec.mounts().stream()
+            .map(
+                m -> new MountView(m.target(), m.volume(), m.readOnly() ? "ro" : "rw", m.subPath()))
+            .toList());
   }
 
   public boolean running() {

@@ -2,15 +2,12 @@ package org.berth.portal.servers;
 
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.Optional;
 import org.berth.launch.LaunchEvent;
-import org.berth.launch.LaunchEventLog;
 import org.berth.launch.Principal;
 import org.berth.launch.Server;
 import org.berth.launch.Servers;
 import org.berth.portal.proxy.OriginAccess;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * Shows the servers domain to the web: servers as {@link ServerView}s with their origin, a launch's
@@ -47,25 +44,8 @@ public class ServerViews {
    *     a launch of it
    */
   public Flux<LaunchEvent> events(Principal owner, String name) {
-    servers.follow(owner, name, e -> {}).ifPresent(ServerViews::close); // 404 before streaming
-    return Flux.defer(
-        () -> {
-          Sinks.Many<LaunchEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-          Optional<AutoCloseable> following =
-              servers.follow(
-                  owner,
-                  name,
-                  e -> {
-                    sink.tryEmitNext(e);
-                    if (LaunchEventLog.isEnd(e)) {
-                      sink.tryEmitComplete();
-                    }
-                  });
-          if (following.isEmpty()) {
-            return Flux.empty();
-          }
-          return sink.asFlux().doFinally(signal -> close(following.get()));
-        });
+    servers.follow(owner, name, e -> {}).ifPresent(LaunchEventViews::close); // 404 first
+    return LaunchEventViews.stream(listener -> servers.follow(owner, name, listener));
   }
 
   /** A one-time link that signs the owner into the server's origin and opens its path. */
@@ -88,13 +68,5 @@ public class ServerViews {
       next = server.baseUrl() + (path.isEmpty() ? "tree" : "tree/" + path);
     }
     return origins.handoffLink(owner.username(), server.serverId(), next);
-  }
-
-  private static void close(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // nothing left to release
-    }
   }
 }

@@ -53,12 +53,19 @@ public record VolumeView(
         v.createdAt());
   }
 
-  /** The size in words, for pages: "12.3 MiB", or "unknown". */
+  /** The size in words, for pages: "empty", "340 KiB", "12.3 MiB", or "not measured yet". */
   public String size() {
     if (sizeBytes == null) {
-      return "unknown";
+      return "not measured yet";
     }
-    double mib = sizeBytes / (1024.0 * 1024.0);
+    if (sizeBytes == 0) {
+      return "empty";
+    }
+    double kib = sizeBytes / 1024.0;
+    if (kib < 1024) {
+      return String.format("%.0f KiB", Math.max(1, kib));
+    }
+    double mib = kib / 1024.0;
     return mib < 1024 ? String.format("%.1f MiB", mib) : String.format("%.2f GiB", mib / 1024);
   }
 }

@@ -114,7 +114,8 @@ class ConfirmationPage {
     model.put("hidden", hidden);
     model.put("permissions", c.permissionsHash());
     model.put("editHref", "/" + LaunchForm.query(shown));
-    model.put("mountsOffForm", !asked.mounts().isEmpty());
+    model.put("mountsOffForm", asked.mounts().size() > LaunchForm.MOUNT_ROWS);
+    model.put("formRows", LaunchForm.MOUNT_ROWS);
     LinkShare share =
         link != null
             ? LinkShare.of(urls, link, commit)

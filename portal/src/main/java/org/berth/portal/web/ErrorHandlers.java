@@ -286,12 +286,18 @@ final class ErrorHandlers {
   @Singleton
   static class Volume implements ExceptionHandler<VolumeException, HttpResponse<?>> {
 
+    private final ErrorPage page;
+
+    Volume(ErrorPage page) {
+      this.page = page;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, VolumeException exception) {
       HttpStatus status = statusOf(exception);
       return Pages.isApi(request)
           ? ApiError.of(status, exception.getMessage())
-          : Pages.error(status, exception.getMessage(), null);
+          : page.of(request, status, exception.getMessage());
     }
 
     static HttpStatus statusOf(VolumeException e) {

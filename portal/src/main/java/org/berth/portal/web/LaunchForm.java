@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.berth.builder.BuildException;
 import org.berth.builder.UnknownRefException;
 import org.berth.launch.LaunchException;
+import org.berth.launch.MountSpec;
 import org.berth.launch.ServerSpec;
 import org.berth.portal.servers.ServerView;
 
@@ -19,27 +20,44 @@ import org.berth.portal.servers.ServerView;
  */
 final class LaunchForm {
 
-  /** The fields of a launch, in the form's order. */
-  static final List<String> FIELDS =
-      List.of(
-          "repo",
-          "ref",
-          "name",
-          "path",
-          "memory",
-          "cpus",
-          "idleTimeout",
-          "cullingDisabled",
-          "image",
-          "urlPath");
+  /** Mount rows the form offers. */
+  static final int MOUNT_ROWS = 3;
 
-  /** Fields of features this Berth does not have yet, and how to name them. */
+  /** The parts of a mount row, each a field {@code mount-<part>-<row>}. */
+  static final List<String> MOUNT_PARTS = List.of("target", "volume", "mode", "subPath");
+
+  /** The fields of a launch, in the form's order. */
+  static final List<String> FIELDS = fields();
+
+  private static List<String> fields() {
+    List<String> fields =
+        new java.util.ArrayList<>(
+            List.of(
+                "repo",
+                "ref",
+                "name",
+                "path",
+                "memory",
+                "cpus",
+                "idleTimeout",
+                "cullingDisabled",
+                "image",
+                "urlPath"));
+    for (int row = 0; row < MOUNT_ROWS; row++) {
+      for (String part : MOUNT_PARTS) {
+        fields.add("mount-" + part + "-" + row);
+      }
+    }
+    return List.copyOf(fields);
+  }
+
+  /** Fields of features this form does not take, and how to name them. */
   private static final Map<String, String> NOT_YET =
-      Map.of(
-          "mounts", "volumes",
-          "collaborators", "collaborators",
-          "public", "public access",
-          "credentials", "passing git credentials");
+      Map.of("credentials", "passing git credentials");
+
+  /** Fields of features set elsewhere: who else may use a server is set on its own page. */
+  private static final Map<String, String> ELSEWHERE =
+      Map.of("collaborators", "collaborators", "public", "public access");
 
   private LaunchForm() {}
 
@@ -83,6 +101,15 @@ final class LaunchForm {
     if (server.cullingDisabled()) {
       form.put("cullingDisabled", "true");
     }
+    for (int row = 0; row < Math.min(MOUNT_ROWS, server.mounts().size()); row++) {
+      ServerView.MountView m = server.mounts().get(row);
+      form.put("mount-target-" + row, m.target());
+      form.put("mount-volume-" + row, m.volume());
+      form.put("mount-mode-" + row, m.mode());
+      if (!m.subPath().isEmpty()) {
+        form.put("mount-subPath-" + row, m.subPath());
+      }
+    }
     return form;
   }
 
@@ -92,14 +119,42 @@ final class LaunchForm {
    */
   static ServerSpec.Request request(Map<String, String> form, Map<String, String> errors) {
     return new ServerSpec.Request(
-        form.get("image"),
-        form.get("repo"),
-        form.get("ref"),
-        form.get("memory"),
-        cpus(form.get("cpus"), errors),
-        form.get("idleTimeout"),
-        form.get("path"),
-        "true".equals(form.get("cullingDisabled")));
+            form.get("image"),
+            form.get("repo"),
+            form.get("ref"),
+            form.get("memory"),
+            cpus(form.get("cpus"), errors),
+            form.get("idleTimeout"),
+            form.get("path"),
+            "true".equals(form.get("cullingDisabled")))
+        .withMounts(mounts(form, errors));
+  }
+
+  /**
+   * The mounts of the form's mount rows (a row with neither a mount point nor a volume is empty); a
+   * row that cannot be a mount puts its reason into {@code errors} as {@code mount-<row>}.
+   */
+  static List<MountSpec> mounts(Map<String, String> form, Map<String, String> errors) {
+    List<MountSpec> mounts = new java.util.ArrayList<>();
+    for (int row = 0; row < MOUNT_ROWS; row++) {
+      String target = form.get("mount-target-" + row);
+      String volume = form.get("mount-volume-" + row);
+      if (blank(target) && blank(volume)) {
+        continue;
+      }
+      try {
+        mounts.add(
+            new MountSpec(
+                target,
+                volume,
+                "ro".equals(form.get("mount-mode-" + row)),
+                form.get("mount-subPath-" + row),
+                MountSpec.Seed.NONE));
+      } catch (LaunchException e) {
+        errors.put("mount-" + row, e.getMessage());
+      }
+    }
+    return mounts;
   }
 
   /**
@@ -126,6 +181,17 @@ final class LaunchForm {
    * them.
    */
   static String notYetBuilt(Map<String, String> form) {
+    List<String> elsewhere =
+        ELSEWHERE.entrySet().stream()
+            .filter(e -> !blank(form.get(e.getKey())) && !"false".equals(form.get(e.getKey())))
+            .map(Map.Entry::getValue)
+            .sorted()
+            .toList();
+    if (!elsewhere.isEmpty()) {
+      return "Nothing was launched: "
+          + String.join(" and ", elsewhere)
+          + " are set on a server's own page once it is launched, not in this form.";
+    }
     List<String> asked =
         NOT_YET.entrySet().stream()
             .filter(e -> !blank(form.get(e.getKey())) && !"false".equals(form.get(e.getKey())))
@@ -163,6 +229,9 @@ final class LaunchForm {
     }
     if (e instanceof LaunchException.InvalidPath) {
       return "path";
+    }
+    if (e instanceof LaunchException.InvalidMount || e instanceof LaunchException.MountForbidden) {
+      return "mounts";
     }
     if ((e instanceof LaunchException.ImageNotAllowed || e instanceof LaunchException.ImageNotFound)
         && !blank(form.get("image"))) {

@@ -25,6 +25,7 @@ import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
 import org.berth.launch.MountSpec;
+import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
 import org.berth.launch.ServerState;
@@ -37,10 +38,14 @@ import org.berth.portal.builds.Builds;
 import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
 import org.berth.portal.sharing.SharingLinks;
+import org.berth.portal.sharing.SharingModel;
 import org.berth.sharing.BinderLinks;
 import org.berth.sharing.LaunchLinks;
 import org.berth.sharing.SavedLink;
+import org.berth.sharing.Sharing;
 import org.berth.sharing.SharingException;
+import org.berth.volumes.VolumeException;
+import org.berth.volumes.Volumes;
 
 /**
  * The launch form and its target, the launching page, "my servers", a server's own page, and the
@@ -63,6 +68,9 @@ class ServerPagesController {
   private final ConfirmationPage confirmation;
   private final FrontPage front;
   private final SharingLinks urls;
+  private final SharingModel sharingModel;
+  private final Sharing sharing;
+  private final Volumes volumes;
 
   ServerPagesController(
       Servers servers,
@@ -71,6 +79,9 @@ class ServerPagesController {
       Csrf csrf,
       Principals principals,
       Preferences preferences,
+      SharingModel sharingModel,
+      Sharing sharing,
+      Volumes volumes,
       LaunchLinks links,
       ConfirmationPage confirmation,
       FrontPage front,
@@ -79,7 +90,10 @@ class ServerPagesController {
     this.confirmation = confirmation;
     this.front = front;
     this.urls = urls;
+    this.volumes = volumes;
     this.principals = principals;
+    this.sharingModel = sharingModel;
+    this.sharing = sharing;
     this.servers = servers;
     this.views = views;
     this.builds = builds;
@@ -111,18 +125,20 @@ class ServerPagesController {
       HttpRequest<?> request, Authentication authentication, @Body Map<String, String> posted) {
     CurrentUser user = csrf.require(authentication, request, posted.get(Csrf.FIELD));
     Map<String, String> form = posted;
-    List<MountSpec> mounts = List.of();
     SavedLink saved = null;
     if (posted.get("savedLink") != null) {
       // A full-spec link launches its saved spec, whatever else the form says.
       saved = links.find(posted.get("savedLink"));
       form = fromSaved(saved, posted);
-      mounts = saved.mountSpecs();
     }
     Map<String, String> errors = new LinkedHashMap<>();
     // After its build, a launch asks for the ref the user gave again (the builder finds the image
     // it has just built), so that the server records that ref and the commit it resolved to.
-    ServerSpec.Request spec = LaunchForm.request(asked(form), errors).withMounts(mounts);
+    ServerSpec.Request spec = LaunchForm.request(asked(form), errors);
+    if (saved != null) {
+      spec = spec.withMounts(saved.mountSpecs());
+    }
+    List<MountSpec> mounts = spec.mounts();
     try {
       BinderLinks.checkUrlPath(form.get("urlPath"));
     } catch (SharingException.Invalid e) {
@@ -184,6 +200,8 @@ class ServerPagesController {
       return refused(ErrorHandlers.Launch.statusOf(e), user, form, LaunchForm.fieldOf(e, form), e);
     } catch (BuildException e) {
       return refused(ErrorHandlers.Build.statusOf(e), user, form, LaunchForm.fieldOf(e), e);
+    } catch (VolumeException e) {
+      return refused(ErrorHandlers.Volume.statusOf(e), user, form, "mounts", e);
     }
   }
 
@@ -231,11 +249,34 @@ class ServerPagesController {
       Authentication authentication,
       @Nullable @QueryValue String deleted,
       @Nullable @QueryValue String data,
-      @Nullable @QueryValue String stopped) {
+      @Nullable @QueryValue String stopped,
+      @Nullable @QueryValue String joined,
+      @Nullable @QueryValue String left) {
     CurrentUser user = CurrentUser.of(authentication);
+    Principal principal = principals.of(user);
     Map<String, Object> model = Pages.model(user);
-    model.put("servers", views.list(principals.of(user)).stream().map(ServerRow::of).toList());
-    if (deleted != null) {
+    model.put("servers", views.list(principal).stream().map(ServerRow::of).toList());
+    model.put(
+        "shared",
+        sharing.sharedWith(principal).stream()
+            .map(
+                s ->
+                    Map.of(
+                        "owner", s.owner().value(),
+                        "name", s.name().value(),
+                        "state", s.state().name().toLowerCase(),
+                        "running", s.is(org.berth.launch.ServerState.RUNNING)))
+            .toList());
+    // Names come back from our own redirects; anything else in the address is not repeated.
+    deleted = ServerRow.nameOrNull(deleted);
+    stopped = ServerRow.nameOrNull(stopped);
+    joined = ServerRow.referenceOrNull(joined);
+    left = ServerRow.referenceOrNull(left);
+    if (joined != null) {
+      model.put("notice", "You joined " + joined + ": it is listed under Shared with me.");
+    } else if (left != null) {
+      model.put("notice", "You left " + left + ".");
+    } else if (deleted != null) {
       model.put(
           "notice",
           "deleted".equals(data)
@@ -255,15 +296,18 @@ class ServerPagesController {
       Authentication authentication,
       @PathVariable String name,
       @Nullable @QueryValue String stopped,
+      @Nullable @QueryValue String shared,
+      @Nullable @QueryValue String who,
       @Nullable @QueryValue String link) {
     CurrentUser user = CurrentUser.of(authentication);
-    ServerView view = views.get(principals.of(user), checked(name));
+    Principal owner = principals.of(user);
+    ServerView view = views.get(owner, checked(name));
     Map<String, Object> model = Pages.model(user);
     model.put(
         "server",
         ServerRow.of(view, builds.builtFrom(view.repo(), view.ref(), view.commit()).orElse(null)));
-    String openPath =
-        servers.find(principals.of(user), name).map(s -> s.spec().openPath()).orElse("");
+    sharingModel.fill(model, owner, name);
+    String openPath = servers.find(owner, name).map(s -> s.spec().openPath()).orElse("");
     model.put("share", LinkShare.ofRepo(urls, view.repo(), view.ref(), view.commit(), openPath));
     if (link != null) {
       // Only a link of this user's own: a made-up id in the address shows nothing.
@@ -278,6 +322,8 @@ class ServerPagesController {
     }
     if (stopped != null) {
       model.put("notice", "Stopped. Its files are kept; Start runs it again.");
+    } else if (SharingModel.notice(shared, who) != null) {
+      model.put("notice", SharingModel.notice(shared, who));
     }
     return Pages.page(HttpStatus.OK, "server", model);
   }
@@ -330,6 +376,15 @@ class ServerPagesController {
     putIfSet(form, "memory", saved.memory());
     putIfSet(form, "cpus", saved.cpus() == null ? null : ServerRow.number(saved.cpus()));
     putIfSet(form, "idleTimeout", saved.idleTimeout());
+    // Its mounts as the form's rows, so that Edit shows them (the launch itself takes the saved
+    // mounts, whatever the rows say).
+    for (int row = 0; row < Math.min(saved.mounts().size(), LaunchForm.MOUNT_ROWS); row++) {
+      SavedLink.MountLine m = saved.mounts().get(row);
+      form.put("mount-target-" + row, m.target());
+      form.put("mount-volume-" + row, m.volume());
+      form.put("mount-mode-" + row, m.readOnly() ? "ro" : "rw");
+      putIfSet(form, "mount-subPath-" + row, m.subPath());
+    }
     return form;
   }
 
@@ -437,6 +492,18 @@ class ServerPagesController {
     model.put("error", error);
     model.put("errors", errors);
     model.put("defaultImage", servers.settings().defaultImage());
+    List<String> choices = new java.util.ArrayList<>(List.of("home"));
+    volumes.list(principals.of(user)).stream()
+        .map(
+            v ->
+                v.volume().isOwner(principals.of(user))
+                    ? v.volume().name()
+                    : v.volume().reference())
+        .filter(ref -> !ref.equals("home"))
+        .forEach(choices::add);
+    model.put("volumeChoices", choices);
+    model.put(
+        "mountRows", java.util.stream.IntStream.range(0, LaunchForm.MOUNT_ROWS).boxed().toList());
     String image = form.get("image");
     model.put("advancedOpen", errors.containsKey("image") || (image != null && !image.isBlank()));
     return Pages.page(status, "home", model);

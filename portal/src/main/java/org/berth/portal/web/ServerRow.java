@@ -28,7 +28,8 @@ record ServerRow(
     String started,
     String resources,
     String whenIdle,
-    String buildId) {
+    String buildId,
+    java.util.List<String> mounts) {
 
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -55,7 +56,16 @@ record ServerRow(
         v.startedAt() == null ? "never" : date(v.startedAt()),
         memory(v.memoryBytes()) + ", " + number(v.cpus()) + (v.cpus() == 1 ? " CPU" : " CPUs"),
         whenIdle(v),
-        buildId);
+        buildId,
+        v.mounts().stream()
+            .map(
+                m ->
+                    m.target()
+                        + " ← "
+                        + m.volume()
+                        + (m.subPath().isEmpty() ? "" : "/" + m.subPath())
+                        + ("ro".equals(m.mode()) ? " (read-only)" : " (read-write)"))
+            .toList());
   }
 
   private static String whenIdle(ServerView v) {
@@ -80,5 +90,15 @@ record ServerRow(
   /** A number without a useless {@code .0}. */
   static String number(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** {@code name} when it is a server name, else null (text from an address is not repeated). */
+  static String nameOrNull(String name) {
+    return name != null && name.matches("[a-z][a-z0-9-]{0,29}") ? name : null;
+  }
+
+  /** {@code owner/name} when it is one, else null. */
+  static String referenceOrNull(String ref) {
+    return ref != null && ref.matches("[a-z][a-z0-9-]{0,39}/[a-z][a-z0-9-]{0,29}") ? ref : null;
   }
 }

@@ -89,6 +89,21 @@ final class RawWebSocket implements AutoCloseable {
     return new String(payload, StandardCharsets.UTF_8);
   }
 
+  /** Whether the other end closes the connection within {@code millis}, whatever it sent first. */
+  boolean closedWithin(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      while (in.read() != -1) {
+        // frames the server sent meanwhile
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true; // reset by the other end
+    }
+  }
+
   private String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;

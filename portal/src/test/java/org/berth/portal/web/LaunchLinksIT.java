@@ -379,6 +379,42 @@ class LaunchLinksIT implements TestPropertyProvider {
     assertEquals(409, ida.postForm("/launch", plain).statusCode());
   }
 
+  @Test
+  void aFormLaunchWithAWritableMountAsksFirst() {
+    Browserless lou = browser();
+    Accounts.signedIn(lou, "lou");
+    String csrf = Browserless.csrfIn(lou.get("/").body());
+    lou.json("POST", "/api/v1/volumes", "{\"name\":\"data\"}", Map.of("X-CSRF-Token", csrf));
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("_csrf", csrf);
+    form.put("name", "writer");
+    form.put("memory", "256M");
+    form.put("mount-target-0", "/home/jovyan/data");
+    form.put("mount-volume-0", "data");
+    form.put("mount-mode-0", "ro");
+    HttpResponse<String> readOnly = lou.postForm("/launch", new LinkedHashMap<>(form));
+    assertEquals(303, readOnly.statusCode(), "a read-only mount asks nothing: " + readOnly.body());
+    form.put("name", "writer2");
+    form.put("mount-mode-0", "rw");
+    HttpResponse<String> asked = lou.postForm("/launch", form);
+    assertEquals(409, asked.statusCode(), asked.body());
+    assertTrue(asked.body().contains("/home/jovyan/data ← data (read-write)"), asked.body());
+    assertEquals(404, lou.get("/servers/writer2").statusCode(), "nothing started");
+    Map<String, String> confirmed = hiddenFields(asked.body(), "confirm-launch-form");
+    assertEquals("rw", confirmed.get("mount-mode-0"));
+    HttpResponse<String> launched = lou.postForm("/launch", confirmed);
+    assertEquals(303, launched.statusCode(), launched.body());
+    assertTrue(
+        launched
+            .headers()
+            .firstValue("Location")
+            .orElseThrow()
+            .startsWith("/servers/writer2/launching"));
+    // Edit keeps the mount on the form.
+    String edit = attributeOf(asked.body(), "edit-link", "href");
+    assertTrue(edit.contains("mount-mode-0=rw"), edit);
+  }
+
   private String saveLink(Browserless b, String csrf, String name, String mounts) throws Exception {
     HttpResponse<String> r =
         b.json(
