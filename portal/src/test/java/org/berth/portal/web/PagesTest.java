@@ -76,9 +76,14 @@ class PagesTest {
   @Test
   void fieldsOfFeaturesNotBuiltYetAreRefusedNotDropped() {
     assertEquals("", LaunchForm.notYetBuilt(Map.of("name", "lab", "public", "false")));
+    // Collaborators and public access are set on the server's page; volumes have the mount rows.
     assertEquals(
-        "This Berth does not offer collaborators or volumes yet, so nothing was launched. Launch"
-            + " without them.",
+        "Nothing was launched: collaborators are set on a server's own page once it is launched,"
+            + " not in this form.",
         LaunchForm.notYetBuilt(Map.of("mounts", "/data = v", "collaborators", "bob")));
+    assertEquals(
+        "This Berth does not offer passing git credentials yet, so nothing was launched. Launch"
+            + " without it.",
+        LaunchForm.notYetBuilt(Map.of("credentials", "true")));
   }
 }
