@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Makes this machine ready for Berth: a Docker engine, a registry on 127.0.0.1:5000 and the base
-# images made here from Debian packages. With --for-tests also PostgreSQL and Chromium.
+# images made here from Debian packages. With --for-tests also PostgreSQL, Chromium and Keycloak
+# (its distribution from Maven Central, with the development realm of deploy/keycloak).
+# --with-keycloak starts Keycloak without the other test parts (run.sh --with-keycloak uses it).
 # Idempotent: a second run reuses everything and takes seconds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 FOR_TESTS=""
-[[ ${1:-} == --for-tests ]] && FOR_TESTS=1
+WITH_KEYCLOAK=""
+for arg in "$@"; do
+  case $arg in
+    --for-tests) FOR_TESTS=1 WITH_KEYCLOAK=1 ;;
+    --with-keycloak) WITH_KEYCLOAK=1 ;;
+    *) die "unknown option $arg (use --for-tests or --with-keycloak)" ;;
+  esac
+done
 
 ensure_engine() {
   if docker info >/dev/null 2>&1; then
@@ -155,6 +164,53 @@ ensure_chromium() {
   log "$(chromium --version 2>/dev/null | head -n1)"
 }
 
+# Keycloak from its distribution on Maven Central (fetched with the Maven wrapper), unpacked into
+# the data directory, started in development mode on 127.0.0.1 with deploy/keycloak's realm. The
+# first start builds Keycloak's optimised server (about 60 s); later starts take about 12 s.
+KEYCLOAK_VERSION="${BERTH_KEYCLOAK_VERSION:-26.5.6}"
+KEYCLOAK_PORT="${BERTH_KEYCLOAK_PORT:-8180}"
+KEYCLOAK_HOME="$BERTH_DATA_DIR/keycloak/keycloak-$KEYCLOAK_VERSION"
+KEYCLOAK_URL="http://127.0.0.1:$KEYCLOAK_PORT"
+
+keycloak_answers() { curl -fs -o /dev/null "$KEYCLOAK_URL/realms/berth/.well-known/openid-configuration"; }
+
+ensure_keycloak() {
+  apt_install curl
+  local secret_file="$BERTH_DATA_DIR/keycloak/admin-password"
+  mkdir -p "$BERTH_DATA_DIR/keycloak"
+  [[ -s $secret_file ]] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$secret_file")
+  KEYCLOAK_ADMIN_PASSWORD=$(cat "$secret_file")
+  if keycloak_answers; then
+    log "Keycloak answers on $KEYCLOAK_URL"
+    return
+  fi
+  if [[ ! -x $KEYCLOAK_HOME/bin/kc.sh ]]; then
+    command -v java >/dev/null || apt_install default-jdk-headless
+    local dist="$BERTH_DATA_DIR/keycloak/download"
+    log "fetching Keycloak $KEYCLOAK_VERSION from Maven Central (log: $BERTH_LOG_DIR/keycloak-fetch.log)"
+    (cd "$REPO_ROOT" && ./mvnw -B -q dependency:copy \
+      "-Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" \
+      "-DoutputDirectory=$dist") >"$BERTH_LOG_DIR/keycloak-fetch.log" 2>&1 \
+      || die "fetching Keycloak $KEYCLOAK_VERSION failed; see $BERTH_LOG_DIR/keycloak-fetch.log"
+    tar -C "$BERTH_DATA_DIR/keycloak" -xzf "$dist/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+    rm -rf "$dist"
+  fi
+  mkdir -p "$KEYCLOAK_HOME/data/import"
+  cp "$REPO_ROOT/deploy/keycloak/berth-realm.json" "$KEYCLOAK_HOME/data/import/berth-realm.json"
+  if ! pid_alive "$BERTH_DATA_DIR/keycloak.pid"; then
+    log "starting Keycloak on $KEYCLOAK_URL (log: $BERTH_LOG_DIR/keycloak.log)"
+    # A bounded heap: by default Keycloak sizes its heap from the machine's memory.
+    JAVA_OPTS_KC_HEAP="-Xms64m -Xmx768m" \
+      KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KEYCLOAK_ADMIN_PASSWORD" \
+      setsid nohup "$KEYCLOAK_HOME/bin/kc.sh" start-dev --import-realm \
+      --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --health-enabled=false \
+      >"$BERTH_LOG_DIR/keycloak.log" 2>&1 </dev/null &
+    echo $! >"$BERTH_DATA_DIR/keycloak.pid"
+  fi
+  wait_for 240 "Keycloak" keycloak_answers \
+    || die "Keycloak did not answer on $KEYCLOAK_URL within 240 s; see $BERTH_LOG_DIR/keycloak.log"
+}
+
 write_stack_env() {
   {
     echo "BERTH_REGISTRY=$BERTH_REGISTRY"
@@ -166,6 +222,12 @@ write_stack_env() {
       echo "BERTH_TEST_POSTGRES_PASSWORD=$PG_PASSWORD"
       echo "BERTH_CHROMIUM=/usr/bin/chromium"
     fi
+    if [[ -n $WITH_KEYCLOAK ]]; then
+      echo "BERTH_KEYCLOAK_URL=$KEYCLOAK_URL"
+      echo "BERTH_KEYCLOAK_REALM=berth"
+      echo "BERTH_KEYCLOAK_ADMIN_USER=admin"
+      echo "BERTH_KEYCLOAK_ADMIN_PASSWORD=$KEYCLOAK_ADMIN_PASSWORD"
+    fi
   } >"$BERTH_DATA_DIR/stack.env.new"
   mv "$BERTH_DATA_DIR/stack.env.new" "$BERTH_DATA_DIR/stack.env"
 }
@@ -176,6 +238,9 @@ step base-images ensure_base_images
 if [[ -n $FOR_TESTS ]]; then
   step postgresql ensure_postgres
   step chromium ensure_chromium
+fi
+if [[ -n $WITH_KEYCLOAK ]]; then
+  step keycloak ensure_keycloak
 fi
 write_stack_env
 

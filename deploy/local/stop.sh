@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops Berth. With --all also the registry, and the Docker engine if these scripts started it.
+# Stops Berth. With --all also the registry, Keycloak, and the Docker engine if these scripts
+# started them.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,5 +32,6 @@ stop() {
 stop Berth "$BERTH_DATA_DIR/berth.pid"
 if [[ -n $ALL ]]; then
   stop registry "$BERTH_DATA_DIR/registry.pid"
+  stop Keycloak "$BERTH_DATA_DIR/keycloak.pid"
   stop "Docker engine" "$BERTH_DATA_DIR/dockerd.pid"
 fi

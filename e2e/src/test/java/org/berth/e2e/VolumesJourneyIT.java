@@ -124,6 +124,10 @@ class VolumesJourneyIT {
       page.navigate(PORTAL.url("/volumes"));
       assertThat(page.locator("tr.volume-row")).hasCount(1);
       assertThat(page.locator("tr.volume-row td").first()).containsText("your home");
+      assertThat(page.locator("#volume-usage"))
+          .hasText(
+              "Your volumes use 0 KiB of your 10 GiB quota, and you own 1 of the 10 volumes you"
+                  + " may have.");
       PageAudit.check(page, "volumes-home-only", width);
 
       // A name with odd characters is refused with a message, and nothing is made.

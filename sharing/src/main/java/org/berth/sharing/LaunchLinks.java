@@ -16,13 +16,18 @@ import org.berth.launch.ServerName;
  */
 public final class LaunchLinks {
 
-  /** What a launch asks for, as far as its confirmation is concerned. */
+  /**
+   * What a launch asks for, as far as its confirmation is concerned. {@code credentialsConfirmed}:
+   * the owner already said yes to handing their token over on the credentials' own page, so
+   * credentials alone ask nothing more (they still count in the permissions).
+   */
   public record Asked(
       boolean fromLink,
       String repo,
       String ref,
       List<MountSpec> mounts,
       boolean credentials,
+      boolean credentialsConfirmed,
       List<String> collaborators,
       boolean publicAccess) {
 
@@ -33,6 +38,18 @@ public final class LaunchLinks {
       collaborators = collaborators == null ? List.of() : List.copyOf(collaborators);
     }
 
+    /** A launch whose credentials, if any, were not confirmed elsewhere. */
+    public Asked(
+        boolean fromLink,
+        String repo,
+        String ref,
+        List<MountSpec> mounts,
+        boolean credentials,
+        List<String> collaborators,
+        boolean publicAccess) {
+      this(fromLink, repo, ref, mounts, credentials, false, collaborators, publicAccess);
+    }
+
     /** The confirmation that describes this launch. */
     public Confirmation confirmation() {
       return Confirmation.of(repo, ref, mounts, credentials, collaborators, publicAccess);
@@ -40,7 +57,8 @@ public final class LaunchLinks {
 
     /** Whether this launch shows its confirmation at all (unless trusted or just confirmed). */
     public boolean needsConfirmation() {
-      return Confirmation.needed(fromLink, mounts, credentials, collaborators);
+      return Confirmation.needed(
+          fromLink, mounts, credentials && !credentialsConfirmed, collaborators);
     }
   }
 

@@ -78,6 +78,25 @@ class LaunchLinksTest {
   }
 
   @Test
+  void credentialsAskUnlessConfirmedOnTheirOwnPageButStillCountInThePermissions() {
+    LaunchLinks.Asked token =
+        new LaunchLinks.Asked(false, "https://h/r", "main", List.of(), true, List.of(), false);
+    assertEquals(LaunchLinks.Verdict.CONFIRM, links.check("alice", token, null, false));
+    LaunchLinks.Asked confirmed =
+        new LaunchLinks.Asked(
+            false, "https://h/r", "main", List.of(), true, true, List.of(), false);
+    assertEquals(LaunchLinks.Verdict.LAUNCH, links.check("alice", confirmed, null, false));
+    LaunchLinks.Asked withMount =
+        new LaunchLinks.Asked(
+            false, "https://h/r", "main", List.of(RW), true, true, List.of(), false);
+    assertEquals(LaunchLinks.Verdict.CONFIRM, links.check("alice", withMount, null, false));
+    assertNotEquals(
+        form(List.of(RW), List.of()).confirmation().permissionsHash(),
+        withMount.confirmation().permissionsHash(),
+        "a token handed over is a permission of its own");
+  }
+
+  @Test
   void aConfirmationPageFromBeforeAChangeAsksAgain() {
     LaunchLinks.Asked before = form(List.of(RO), List.of("bob"));
     String oldHash = before.confirmation().permissionsHash();

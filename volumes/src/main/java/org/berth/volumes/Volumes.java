@@ -78,10 +78,7 @@ public final class Volumes {
               + " volumes besides your home, the most allowed. Delete one you no longer need.");
     }
     if (settings.quotaBytes() > 0) {
-      long used = 0;
-      for (Volume v : owned) {
-        used += backend.usage(v.source()).orElse(0);
-      }
+      long used = bytesOf(owned);
       if (used >= settings.quotaBytes()) {
         throw new VolumeException.QuotaExceeded(
             "Your volumes hold "
@@ -108,6 +105,31 @@ public final class Volumes {
       backend.delete(volume.source());
       throw e;
     }
+  }
+
+  /**
+   * What a user's volumes use of their allowance.
+   *
+   * @param bytes the data all their volumes hold, as far as the back end has measured it
+   * @param quotaBytes the most before new volumes are refused; 0: no limit
+   * @param volumes the volumes they own, their home included
+   * @param maxVolumes the most they may own
+   */
+  public record Usage(long bytes, long quotaBytes, int volumes, int maxVolumes) {}
+
+  /** What the caller's own volumes use of their quota. */
+  public Usage usage(Principal owner) {
+    List<Volume> owned = store.listOwned(owner.name());
+    return new Usage(
+        bytesOf(owned), settings.quotaBytes(), owned.size(), settings.maxVolumesPerUser());
+  }
+
+  private long bytesOf(List<Volume> volumes) {
+    long used = 0;
+    for (Volume v : volumes) {
+      used += backend.usage(v.source()).orElse(0);
+    }
+    return used;
   }
 
   /** The user's personal home, made (record and back-end volume) the first time it is asked for. */

@@ -219,6 +219,22 @@ class VolumesTest {
   }
 
   @Test
+  void pastTheDataQuotaNewVolumesAreRefusedAndTheUsageSaysWhy() {
+    Volumes small =
+        new Volumes(
+            store, backend, servers, new VolumeSettings(4, 100, "me", 1 << 20), Clock.systemUTC());
+    Volume a = small.create(ALICE, "a");
+    assertEquals(new Volumes.Usage(0, 100, 1, 4), small.usage(ALICE));
+    backend.write(a.source(), "", Map.of("big.csv", new byte[150]));
+    VolumeException.QuotaExceeded e =
+        assertThrows(VolumeException.QuotaExceeded.class, () -> small.create(ALICE, "b"));
+    assertTrue(e.getMessage().contains("quota"), e.getMessage());
+    assertEquals(new Volumes.Usage(150, 100, 1, 4), small.usage(ALICE));
+    assertEquals(1, small.list(ALICE).size(), "nothing was made");
+    small.create(BOB, "b"); // another user's quota is their own
+  }
+
+  @Test
   void deletingAServerWithItsDataRemovesAHomeOnlyItUsed() {
     Server only = server(ALICE, "only", spec());
     mountsOf(ALICE, only);

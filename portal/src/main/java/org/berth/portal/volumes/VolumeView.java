@@ -8,6 +8,7 @@ import org.berth.launch.Principal;
 import org.berth.volumes.Access;
 import org.berth.volumes.Volume;
 import org.berth.volumes.VolumeInfo;
+import org.berth.volumes.Volumes;
 
 /**
  * A volume as the API and pages show it: its name and owner, the caller's access, size, the servers
@@ -55,17 +56,36 @@ public record VolumeView(
 
   /** The size in words, for pages: "empty", "340 KiB", "12.3 MiB", or "not measured yet". */
   public String size() {
-    if (sizeBytes == null) {
-      return "not measured yet";
-    }
-    if (sizeBytes == 0) {
-      return "empty";
-    }
-    double kib = sizeBytes / 1024.0;
+    return sizeBytes == null ? "not measured yet" : bytes(sizeBytes);
+  }
+
+  /** Bytes in words: "empty", "340 KiB", "12.3 MiB", "10 GiB". */
+  public static String bytes(long n) {
+    return n == 0 ? "empty" : amount(n);
+  }
+
+  private static String amount(long n) {
+    double kib = n / 1024.0;
     if (kib < 1024) {
-      return String.format("%.0f KiB", Math.max(1, kib));
+      return String.format("%.0f KiB", n == 0 ? 0 : Math.max(1, kib));
     }
     double mib = kib / 1024.0;
-    return mib < 1024 ? String.format("%.1f MiB", mib) : String.format("%.2f GiB", mib / 1024);
+    String text =
+        mib < 1024 ? String.format("%.1f MiB", mib) : String.format("%.1f GiB", mib / 1024);
+    return text.replace(".0 ", " ");
+  }
+
+  /** A line for the volumes page: what the user's volumes use of their allowance. */
+  public static String usage(Volumes.Usage u) {
+    String data =
+        "Your volumes use "
+            + amount(u.bytes())
+            + (u.quotaBytes() > 0 ? " of your " + amount(u.quotaBytes()) + " quota" : "");
+    return data
+        + ", and you own "
+        + u.volumes()
+        + " of the "
+        + u.maxVolumes()
+        + " volumes you may have.";
   }
 }

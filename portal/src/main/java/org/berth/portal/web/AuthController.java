@@ -24,6 +24,7 @@ import org.berth.portal.account.AccountPendingException;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.AccountsConfiguration;
 import org.berth.portal.account.SignInThrottledException;
+import org.berth.portal.account.SignUpClosedException;
 import org.berth.portal.account.UserAccount;
 import org.berth.portal.account.UserNameTakenException;
 import org.berth.portal.auth.ClientAddress;
@@ -31,6 +32,7 @@ import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CsrfRejectedException;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.SessionService;
+import org.berth.portal.auth.oidc.SignInChoices;
 import org.berth.portal.proxy.OriginAccess;
 
 /** Sign-up, sign-in and sign-out pages for local accounts. */
@@ -46,6 +48,7 @@ class AuthController {
   private final Csrf csrf;
   private final OriginAccess origins;
   private final ClientAddress clientAddress;
+  private final SignInChoices choices;
 
   AuthController(
       AccountService accounts,
@@ -53,9 +56,11 @@ class AuthController {
       SessionService sessions,
       Csrf csrf,
       OriginAccess origins,
-      ClientAddress clientAddress) {
+      ClientAddress clientAddress,
+      SignInChoices choices) {
     this.origins = origins;
     this.clientAddress = clientAddress;
+    this.choices = choices;
     this.accounts = accounts;
     this.config = config;
     this.sessions = sessions;
@@ -110,6 +115,10 @@ class AuthController {
       return loginError(
           request, HttpStatus.UNAUTHORIZED, "Wrong user name or password.", form, back);
     }
+    Optional<String> refused = choices.localRefusal(user.get());
+    if (refused.isPresent()) {
+      return loginError(request, HttpStatus.FORBIDDEN, refused.get(), form, back);
+    }
     return Pages.redirect(back).cookie(sessions.start(user.get()));
   }
 
@@ -130,7 +139,7 @@ class AuthController {
   MutableHttpResponse<?> signupPage(HttpRequest<?> request, @Nullable @QueryValue String next) {
     Map<String, Object> model = Pages.model(null);
     model.put("returnTo", Pages.returnTo(next));
-    if (!config.isSignupEnabled()) {
+    if (!choices.isSignupOpen()) {
       return Pages.error(
           HttpStatus.NOT_FOUND,
           "Sign-up is turned off on this Berth. Ask an administrator for an account.",
@@ -146,6 +155,9 @@ class AuthController {
   MutableHttpResponse<?> signup(HttpRequest<?> request, @Body Map<String, String> form) {
     if (!csrf.anonymousValid(request, form.get(Csrf.FIELD))) {
       throw new CsrfRejectedException();
+    }
+    if (!choices.isSignupOpen()) {
+      throw new SignUpClosedException();
     }
     try {
       // A new account is signed in at once (nobody should have to type it all again), unless an
@@ -179,14 +191,17 @@ class AuthController {
     }
     // Signing out of Berth also closes the doors it opened on the user's servers.
     origins.revokeUser(user.username());
-    return Pages.redirect("/login?signedout=1").cookie(sessions.end(request));
+    // A session from the identity provider ends there too (its sign-out comes back to /login).
+    String next = choices.afterSignOut(request, user);
+    return Pages.redirect(next).cookie(sessions.end(request));
   }
 
   private MutableHttpResponse<?> anonymousForm(
       HttpRequest<?> request, HttpStatus status, String view, Map<String, Object> model) {
     Csrf.AnonymousToken token = csrf.anonymousToken(request);
     model.put("csrf", token.value());
-    model.put("signupEnabled", config.isSignupEnabled());
+    model.put("signupEnabled", choices.isSignupOpen());
+    model.put("signIn", choices);
     MutableHttpResponse<?> response = Pages.page(status, view, model);
     token.cookie().ifPresent(response::cookie);
     return response;

@@ -63,7 +63,14 @@ class ConfirmationPage {
       // A new server: nobody else has access to it yet.
     }
     return new LaunchLinks.Asked(
-        fromLink, form.get("repo"), form.get("ref"), mounts, false, collaborators, publicAccess);
+        fromLink,
+        form.get("repo"),
+        form.get("ref"),
+        mounts,
+        "true".equals(form.get("credentials")),
+        "true".equals(form.get("credentialsConfirmed")),
+        collaborators,
+        publicAccess);
   }
 
   /**

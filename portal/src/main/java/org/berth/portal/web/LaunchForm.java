@@ -42,6 +42,8 @@ final class LaunchForm {
                 "idleTimeout",
                 "cullingDisabled",
                 "image",
+                "credentials",
+                "credentialsConfirmed",
                 "urlPath"));
     for (int row = 0; row < MOUNT_ROWS; row++) {
       for (String part : MOUNT_PARTS) {
@@ -50,10 +52,6 @@ final class LaunchForm {
     }
     return List.copyOf(fields);
   }
-
-  /** Fields of features this form does not take, and how to name them. */
-  private static final Map<String, String> NOT_YET =
-      Map.of("credentials", "passing git credentials");
 
   /** Fields of features set elsewhere: who else may use a server is set on its own page. */
   private static final Map<String, String> ELSEWHERE =
@@ -176,36 +174,23 @@ final class LaunchForm {
   }
 
   /**
-   * Fields of features not built yet that carry a value (from an old form or a hand-made link),
-   * named in a sentence; empty when there are none. Such a launch is refused, never run without
-   * them.
+   * Fields of settings made on a server's own page (collaborators, public access) that carry a
+   * value (from an old form or a hand-made link), named in a sentence; empty when there are none.
+   * Such a launch is refused, never run without them.
    */
-  static String notYetBuilt(Map<String, String> form) {
+  static String setElsewhere(Map<String, String> form) {
     List<String> elsewhere =
         ELSEWHERE.entrySet().stream()
             .filter(e -> !blank(form.get(e.getKey())) && !"false".equals(form.get(e.getKey())))
             .map(Map.Entry::getValue)
             .sorted()
             .toList();
-    if (!elsewhere.isEmpty()) {
-      return "Nothing was launched: "
-          + String.join(" and ", elsewhere)
-          + " are set on a server's own page once it is launched, not in this form.";
-    }
-    List<String> asked =
-        NOT_YET.entrySet().stream()
-            .filter(e -> !blank(form.get(e.getKey())) && !"false".equals(form.get(e.getKey())))
-            .map(Map.Entry::getValue)
-            .sorted()
-            .toList();
-    if (asked.isEmpty()) {
+    if (elsewhere.isEmpty()) {
       return "";
     }
-    return "This Berth does not offer "
-        + String.join(" or ", asked)
-        + " yet, so nothing was launched. Launch without "
-        + (asked.size() == 1 ? "it" : "them")
-        + ".";
+    return "Nothing was launched: "
+        + String.join(" and ", elsewhere)
+        + " are set on a server's own page once it is launched, not in this form.";
   }
 
   /** The form field a setting of the servers domain is entered in. */

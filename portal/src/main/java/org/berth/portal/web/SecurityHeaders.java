@@ -5,6 +5,7 @@ import io.micronaut.http.MutableHttpHeaders;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import org.berth.portal.auth.oidc.SignInChoices;
 
 /**
  * The headers every answer of the portal carries (pages, static files, API, errors):
@@ -39,10 +40,21 @@ final class SecurityHeaders {
           "form-action 'self'",
           "frame-ancestors 'self'");
 
+  private final String policy;
+
+  SecurityHeaders(SignInChoices choices) {
+    // Signing out of a provider's session is a form whose answer redirects to the provider.
+    this.policy =
+        choices
+            .providerOrigin()
+            .map(o -> POLICY.replace("form-action 'self'", "form-action 'self' " + o))
+            .orElse(POLICY);
+  }
+
   @ResponseFilter
   void addHeaders(MutableHttpResponse<?> response) {
     MutableHttpHeaders headers = response.getHeaders();
-    setIfAbsent(headers, "Content-Security-Policy", POLICY);
+    setIfAbsent(headers, "Content-Security-Policy", policy);
     setIfAbsent(headers, "X-Content-Type-Options", "nosniff");
     setIfAbsent(headers, "Referrer-Policy", "same-origin");
   }

@@ -71,6 +71,7 @@ class ServerPagesController {
   private final SharingModel sharingModel;
   private final Sharing sharing;
   private final Volumes volumes;
+  private final CredentialsStep credentials;
 
   ServerPagesController(
       Servers servers,
@@ -82,6 +83,7 @@ class ServerPagesController {
       SharingModel sharingModel,
       Sharing sharing,
       Volumes volumes,
+      CredentialsStep credentials,
       LaunchLinks links,
       ConfirmationPage confirmation,
       FrontPage front,
@@ -91,6 +93,7 @@ class ServerPagesController {
     this.front = front;
     this.urls = urls;
     this.volumes = volumes;
+    this.credentials = credentials;
     this.principals = principals;
     this.sharingModel = sharingModel;
     this.sharing = sharing;
@@ -147,14 +150,18 @@ class ServerPagesController {
     LaunchForm.checkSource(form, errors);
     String name = form.getOrDefault("name", "").strip();
     servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
-    String notYet = LaunchForm.notYetBuilt(form);
-    if (!notYet.isEmpty() || !errors.isEmpty()) {
+    credentials.refusal(user, form).ifPresent(m -> errors.put("credentials", m));
+    String elsewhere = LaunchForm.setElsewhere(form);
+    if (!elsewhere.isEmpty() || !errors.isEmpty()) {
       return homePage(
           HttpStatus.BAD_REQUEST,
           user,
           form,
-          notYet.isEmpty() ? "Nothing was launched: check the fields marked below." : notYet,
+          elsewhere.isEmpty() ? "Nothing was launched: check the fields marked below." : elsewhere,
           errors);
+    }
+    if (credentials.mustConfirm(user, form)) {
+      return credentials.confirmPage(user, name, form);
     }
     // The security confirmation, recomputed here on every launch so that it cannot be skipped: a
     // link followed, writable mounts or collaborators ask first, unless this very confirmation
@@ -191,6 +198,7 @@ class ServerPagesController {
               status, user, builds.view(build.id()), builds.log(build.id()), form, urls);
         }
       }
+      credentials.apply(user, principals.of(user), name, form);
       servers.launchInBackground(
           principals.of(user), name, spec, "true".equals(form.get("confirm")));
       return Pages.redirect("/servers/" + name + "/launching" + LaunchForm.query(asked(form)));

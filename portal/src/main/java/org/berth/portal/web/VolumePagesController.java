@@ -71,6 +71,7 @@ class VolumePagesController {
     volumes.home(p.name()); // everyone has a home, listed from the start
     Map<String, Object> model = Pages.model(user);
     model.put("volumes", volumes.list(p).stream().map(v -> VolumeView.of(v, p)).toList());
+    model.put("usage", VolumeView.usage(volumes.usage(p)));
     return model;
   }
 

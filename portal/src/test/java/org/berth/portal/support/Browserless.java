@@ -27,7 +27,7 @@ public final class Browserless {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"");
 
   private final URI base;
-  private final CookieManager cookies = new CookieManager();
+  private final CookieManager cookies = new LoopbackCookies();
   private final HttpClient http;
   private final Map<String, String> always = new LinkedHashMap<>();
 
@@ -94,6 +94,25 @@ public final class Browserless {
                     : HttpRequest.BodyPublishers.ofString(json));
     headers.forEach(request::header);
     return send(request);
+  }
+
+  /**
+   * Keeps cookies as a browser does on loopback, where {@code http://127.0.0.1} counts as a secure
+   * context: a {@code Secure} cookie (Keycloak sets them) is kept and sent back over plain HTTP.
+   */
+  private static final class LoopbackCookies extends CookieManager {
+    @Override
+    public void put(URI uri, Map<String, java.util.List<String>> headers) throws IOException {
+      Map<String, java.util.List<String>> plain = new LinkedHashMap<>();
+      headers.forEach(
+          (k, v) ->
+              plain.put(
+                  k,
+                  k != null && k.equalsIgnoreCase("Set-Cookie")
+                      ? v.stream().map(c -> c.replaceAll("(?i);\\s*Secure", "")).toList()
+                      : v));
+      super.put(uri, plain);
+    }
   }
 
   public Optional<String> cookie(String name) {

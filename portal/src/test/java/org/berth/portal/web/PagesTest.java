@@ -74,16 +74,11 @@ class PagesTest {
   }
 
   @Test
-  void fieldsOfFeaturesNotBuiltYetAreRefusedNotDropped() {
-    assertEquals("", LaunchForm.notYetBuilt(Map.of("name", "lab", "public", "false")));
-    // Collaborators and public access are set on the server's page; volumes have the mount rows.
+  void settingsMadeOnAServersPageAreRefusedInTheFormNotDropped() {
+    assertEquals("", LaunchForm.setElsewhere(Map.of("name", "lab", "public", "false")));
     assertEquals(
-        "Nothing was launched: collaborators are set on a server's own page once it is launched,"
-            + " not in this form.",
-        LaunchForm.notYetBuilt(Map.of("mounts", "/data = v", "collaborators", "bob")));
-    assertEquals(
-        "This Berth does not offer passing git credentials yet, so nothing was launched. Launch"
-            + " without it.",
-        LaunchForm.notYetBuilt(Map.of("credentials", "true")));
+        "Nothing was launched: collaborators and public access are set on a server's own page once"
+            + " it is launched, not in this form.",
+        LaunchForm.setElsewhere(Map.of("public", "on", "collaborators", "bob")));
   }
 }
