@@ -97,10 +97,10 @@ class AccountJourneyIT {
     // Sign out: back to the login page, and the old session cookie is dead.
     page.navigate(PORTAL.url("/"));
     page.waitForNavigation(() -> page.click("#logout-submit"));
-    page.navigate(PORTAL.url("/"));
+    page.navigate(PORTAL.url("/servers"));
     assertEquals(PORTAL.url("/login"), withoutQuery(page.url()));
     assertThat(page.locator("#login-form")).isVisible();
-    HttpResponse<String> replay = get("/", sessionCookies);
+    HttpResponse<String> replay = get("/servers", sessionCookies);
     assertTrue(
         replay.statusCode() == 401
             || (replay.statusCode() / 100 == 3
@@ -122,7 +122,7 @@ class AccountJourneyIT {
     assertEquals(401, response.status());
     assertThat(page.locator(".error")).containsText("Wrong user name or password");
     assertThat(page.locator("#login-form")).isVisible();
-    page.navigate(PORTAL.url("/"));
+    page.navigate(PORTAL.url("/servers"));
     assertEquals(PORTAL.url("/login"), withoutQuery(page.url()));
   }
 

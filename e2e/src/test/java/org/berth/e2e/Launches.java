@@ -36,9 +36,16 @@ final class Launches {
 
   /** Waits until the page has gone on into the server {@code name} on its own origin. */
   static void awaitInServer(Page page, String user, String name) {
+    // The path, not the query: the hand-off link on the way names the server's path in its next=.
     page.waitForURL(
-        url -> url.contains(".localhost:") && url.contains("/user/" + user + "/" + name + "/"),
+        url -> {
+          java.net.URI u = java.net.URI.create(url);
+          return u.getHost() != null
+              && u.getHost().endsWith(".localhost")
+              && u.getPath().contains("/user/" + user + "/" + name + "/");
+        },
         new Page.WaitForURLOptions().setTimeout(READY_MS));
+    page.waitForLoadState();
   }
 
   /** The server's origin as the page's URL shows it, e.g. {@code http://abc.localhost:1234}. */

@@ -187,6 +187,14 @@ class VolumesJourneyIT {
       Page page, String server, String target, String volume, String mode) {
     fillMount(page, server, target, volume, mode);
     page.waitForNavigation(() -> page.click("#launch-submit"));
+    if (mode.equals("rw")) {
+      // A writable mount is confirmed first (issue #14's security confirmation), naming it.
+      assertThat(page.locator("#confirm-mounts")).containsText(target + " ← ");
+      assertThat(page.locator("#confirm-mounts")).containsText("(read-write)");
+      page.waitForNavigation(() -> page.click("#confirm-launch-form #launch-submit"));
+    } else {
+      assertThat(page.locator("#confirm-launch-form")).hasCount(0);
+    }
   }
 
   private static void fillMount(

@@ -96,6 +96,14 @@ public final class InMemoryShareStore implements ShareStore {
   }
 
   @Override
+  public List<PublicAccess> enabledPublicAccesses() {
+    return publics.values().stream()
+        .filter(PublicAccess::enabled)
+        .sorted(Comparator.comparing(PublicAccess::serverId))
+        .toList();
+  }
+
+  @Override
   public boolean trusted(String username, String permissionsHash) {
     return trusted.contains(username + "\n" + permissionsHash);
   }

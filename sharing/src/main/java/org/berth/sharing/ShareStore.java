@@ -37,6 +37,9 @@ public interface ShareStore {
 
   PublicAccess savePublicAccess(PublicAccess access);
 
+  /** Every server's public access that is turned on; empty when none is. */
+  List<PublicAccess> enabledPublicAccesses();
+
   /** Whether the user said "don't ask again" for specs with these permissions. */
   boolean trusted(String username, String permissionsHash);
 

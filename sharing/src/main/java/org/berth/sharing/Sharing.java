@@ -304,6 +304,23 @@ public final class Sharing {
     return new PublicTarget(s, access);
   }
 
+  /**
+   * Every server whose owner turned public access on, for the front page: at most {@code limit}, in
+   * a stable order. A record whose server is gone is left out.
+   */
+  public List<PublicTarget> publicServers(int limit) {
+    List<PublicTarget> out = new ArrayList<>();
+    for (PublicAccess access : store.enabledPublicAccesses()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      servers
+          .findByServerId(access.serverId())
+          .ifPresent(s -> out.add(new PublicTarget(s, access)));
+    }
+    return out;
+  }
+
   /** A public server and how visitors see it. */
   public record PublicTarget(Server server, PublicAccess access) {}
 

@@ -209,6 +209,25 @@ class SharingTest {
   }
 
   @Test
+  void theFrontPageListsOnlyServersWhosePublicAccessIsOn() {
+    Server other = server(BOB, "notes", "notes1");
+    server(CAROL, "quiet", "quiet1");
+    assertEquals(List.of(), sharing.publicServers(10));
+    sharing.setPublic(ALICE, "lab", true, true);
+    sharing.setPublic(BOB, "notes", true, false);
+    assertEquals(
+        List.of(lab, other),
+        sharing.publicServers(10).stream().map(Sharing.PublicTarget::server).toList());
+    assertEquals(1, sharing.publicServers(1).size(), "capped");
+    sharing.setPublic(BOB, "notes", false, false);
+    assertEquals(
+        List.of(lab),
+        sharing.publicServers(10).stream().map(Sharing.PublicTarget::server).toList());
+    servers.delete(lab);
+    assertEquals(List.of(), sharing.publicServers(10), "a deleted server is not listed");
+  }
+
+  @Test
   void aDeletedServerTakesItsSharingWithIt() {
     sharing.addCollaborator(ALICE, "lab", Grantee.user("bob"));
     Sharing.NewInvite invite = sharing.invite(ALICE, "lab", null);

@@ -3,9 +3,11 @@ package org.berth.portal.api;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Options;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
@@ -14,6 +16,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -21,24 +24,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import org.berth.portal.auth.ClientAddress;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.auth.Via;
+import org.berth.portal.servers.BinderConfiguration;
 import org.berth.portal.servers.BinderLaunches;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /**
  * BinderHub's API, so that existing Binder clients can drive Berth: {@code GET
- * /build/<provider>/<spec>} builds the repository and launches it as one of the caller's named
- * servers, streaming BinderHub's phases ({@code waiting}, {@code fetching}, {@code building},
- * {@code pushing}, {@code built}, {@code launching}, then {@code ready} or {@code failed}) as
- * {@code data:} JSON lines, with {@code :keepalive} comments in between. Unlike BinderHub, the
- * caller must be signed in (session or API token), the {@code ready} event carries no server token
- * (the server is reached through Berth with the caller's own credentials), and a server whose spec
- * changed is only recreated with {@code confirm=true}.
+ * /build/<provider>/<spec>} builds the repository and launches it, streaming BinderHub's phases
+ * ({@code waiting}, {@code fetching}, {@code building}, {@code pushing}, {@code built}, {@code
+ * launching}, then {@code ready} or {@code failed}) as {@code data:} JSON lines, with {@code
+ * :keepalive} comments in between.
+ *
+ * <p>A signed-in caller (session or API token) gets one of their named servers; its {@code ready}
+ * carries no server token (the server is reached through Berth with the caller's own credentials),
+ * and a server whose spec changed is only recreated with {@code confirm=true}. Where the operator
+ * allows anonymous visitors ({@code berth.binder.anonymous}), a caller without credentials gets a
+ * visitor's temporary server and its {@code ready} carries {@code url} and a {@code token} valid
+ * for that server alone; otherwise such a caller gets 401. Answers carry {@code
+ * Access-Control-Allow-Origin} as BinderHub sets it ({@link BinderCors}).
  */
 @Controller("/build")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "binder")
 class BinderBuildController {
@@ -46,11 +56,17 @@ class BinderBuildController {
   private final BinderLaunches binder;
   private final JsonMapper json;
   private final Duration keepalive;
+  private final BinderConfiguration config;
+  private final ClientAddress clientAddress;
 
   BinderBuildController(
       BinderLaunches binder,
       JsonMapper json,
-      @Value("${berth.binder.keepalive:15s}") Duration keepalive) {
+      @Value("${berth.binder.keepalive:15s}") Duration keepalive,
+      BinderConfiguration config,
+      ClientAddress clientAddress) {
+    this.config = config;
+    this.clientAddress = clientAddress;
     this.binder = binder;
     this.json = json;
     this.keepalive = keepalive;
@@ -60,12 +76,19 @@ class BinderBuildController {
   @Operation(summary = "BinderHub-compatible build and launch, as Server-Sent Events")
   Publisher<Event<String>> build(
       HttpRequest<?> request,
-      Authentication authentication,
+      @Nullable Authentication authentication,
       @PathVariable String provider,
       @PathVariable String spec,
       @Nullable @QueryValue String name,
       @Nullable @QueryValue("build_only") String buildOnly,
       @Nullable @QueryValue String confirm) {
+    if (authentication == null) {
+      if (!config.isAnonymous()) {
+        throw new AuthorizationException(null); // 401 with a Bearer challenge, as before
+      }
+      return keptAlive(
+          binder.visit(provider, spec, "visitor@" + clientAddress.of(request)).map(this::event));
+    }
     CurrentUser user = CurrentUser.of(authentication);
     String site = request.getHeaders().get("Sec-Fetch-Site");
     if (user.via() == Via.SESSION && site != null && !site.equals("same-origin")) {
@@ -87,6 +110,18 @@ class BinderBuildController {
                 "true".equalsIgnoreCase(buildOnly),
                 "true".equalsIgnoreCase(confirm))
             .map(this::event);
+    return keptAlive(stream);
+  }
+
+  /** A CORS preflight, answered for any client (see {@link BinderCors} for the headers). */
+  @Options("/{provider}/{+spec}")
+  @Operation(hidden = true)
+  HttpResponse<?> preflight(@PathVariable String provider, @PathVariable String spec) {
+    return HttpResponse.noContent();
+  }
+
+  /** The stream with {@code :keepalive} comments while nothing else is sent. */
+  private Publisher<Event<String>> keptAlive(Flux<Event<String>> stream) {
     return stream.publish(
         events ->
             Flux.merge(

@@ -56,6 +56,22 @@ public class Builds {
     return SourceSpec.parse(repo.strip(), ref == null || ref.isBlank() ? "HEAD" : ref.strip());
   }
 
+  /**
+   * Resolves a repository's ref to a commit without building anything (a launch link's confirmation
+   * shows it before anything starts).
+   *
+   * @throws BuildException when the source is refused, the ref is unknown or the git server does
+   *     not answer
+   */
+  public org.berth.builder.ResolvedSource resolve(String repo, String ref) {
+    return service().resolve(source(repo, ref));
+  }
+
+  /** The image a resolved source builds to (it may not exist yet). */
+  public String imageFor(org.berth.builder.ResolvedSource source) {
+    return service().imageFor(source).toString();
+  }
+
   /** Fetches a source's files at its resolved commit without building (see BuildService). */
   public org.berth.builder.SourceTree fetch(SourceSpec source, java.nio.file.Path into) {
     return service().fetch(source, into);

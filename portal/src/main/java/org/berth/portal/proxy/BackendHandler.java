@@ -60,6 +60,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private HttpObject masked(HttpObject msg) {
     if (msg instanceof HttpResponse response) {
       mask.headers(response.headers());
+      String cors = frontendHandler.corsOrigin();
+      if (cors != null) {
+        response.headers().set("Access-Control-Allow-Origin", cors);
+        response.headers().add("Vary", "Origin");
+      }
     }
     if (msg instanceof HttpContent content) {
       return content.replace(mask.body(content.content(), msg instanceof LastHttpContent));

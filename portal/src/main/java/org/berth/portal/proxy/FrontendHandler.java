@@ -52,6 +52,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final OriginAccess access;
   private final ServerDirectory directory;
   private final ProxyPages pages;
+  private final VisitTokens visitTokens;
   private final Admission admission;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel backend;
@@ -59,9 +60,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean waiting;
   private boolean tunnel;
 
+  /** The CORS origin to allow on the answer to the request being forwarded (visit tokens only). */
+  private volatile String corsOrigin;
+
   FrontendHandler(
-      OriginAccess access, ServerDirectory directory, ProxyPages pages, Admission admission) {
+      OriginAccess access,
+      ServerDirectory directory,
+      ProxyPages pages,
+      Admission admission,
+      VisitTokens visitTokens) {
     this.admission = admission;
+    this.visitTokens = visitTokens;
     this.access = access;
     this.directory = directory;
     this.pages = pages;
@@ -103,23 +112,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = serverId.get();
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    corsOrigin = null;
+    // A Binder client's page (Thebe, on another site) holds its visit's token: no ambient
+    // credential a browser adds by itself, so the cross-site checks below are not for it.
+    if (answeredForAVisitToken(ctx, request, id, uri)) {
+      return;
+    }
     if (refusedAsCrossOrigin(ctx, request, id)) {
       return;
     }
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     if (uri.path().equals(OriginAccess.HANDOFF_PATH)) {
       handoff(ctx, request, id, uri);
-      return;
-    }
-    Optional<Visit> visit = admission.visitOfToken(id, visitToken(request, uri));
-    if (visit.isPresent()) {
-      Optional<Route> route = directory.find(id);
-      if (route.isEmpty()) {
-        refuse(ctx, request, Refusal.NOT_RUNNING);
-        return;
-      }
-      admission.admitted(id, Role.VISITOR, ctx.channel());
-      forward(ctx, request, route.get());
       return;
     }
     Optional<String> token = berthToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
@@ -187,6 +191,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     admission.admitted(serverId, role, ctx.channel());
     forward(ctx, request, route);
+  }
+
+  /**
+   * A request to a visit's origin with that visit's token (see {@link VisitTokens}): forwarded as
+   * the visit, from any site, its answer readable by the page's origin when CORS allows it; and a
+   * CORS preflight on a visit's origin, answered here (it carries no credentials). Anything else
+   * goes on to the usual checks.
+   */
+  private boolean answeredForAVisitToken(
+      ChannelHandlerContext ctx, HttpRequest request, String serverId, QueryStringDecoder uri) {
+    if (VisitTokens.isPreflight(request)
+        && directory.find(serverId).filter(VisitTokens::isVisit).isPresent()) {
+      ReferenceCountUtil.release(request);
+      ctx.writeAndFlush(visitTokens.preflight(request));
+      dropBodyThenResume(ctx);
+      return true;
+    }
+    Optional<Visit> visit = admission.visitOfToken(serverId, visitToken(request, uri));
+    if (visit.isEmpty()) {
+      return false;
+    }
+    Optional<Route> route = directory.find(serverId);
+    if (route.isEmpty()) {
+      refuse(ctx, request, Refusal.NOT_RUNNING);
+      return true;
+    }
+    admission.admitted(serverId, Role.VISITOR, ctx.channel());
+    corsOrigin = visitTokens.allowOrigin(request).orElse(null);
+    forward(ctx, request, route.get());
+    return true;
+  }
+
+  /** The CORS origin the answer now on its way back may be read from, or null. */
+  String corsOrigin() {
+    return corsOrigin;
   }
 
   /**

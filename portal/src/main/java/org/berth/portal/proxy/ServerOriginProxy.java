@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
+import org.berth.portal.servers.BinderConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,10 @@ public class ServerOriginProxy {
       OriginAccess access,
       ServerDirectory directory,
       ProxyPages pages,
-      Admission admission)
+      Admission admission,
+      BinderConfiguration binder)
       throws InterruptedException {
+    VisitTokens visitTokens = new VisitTokens(binder);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -52,7 +55,8 @@ public class ServerOriginProxy {
                     ch.pipeline()
                         .addLast(ProxyHandlers.SERVER_CODEC, new HttpServerCodec())
                         .addLast(ProxyHandlers.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                        .addLast(new FrontendHandler(access, directory, pages, admission));
+                        .addLast(
+                            new FrontendHandler(access, directory, pages, admission, visitTokens));
                   }
                 });
     this.channel =

@@ -10,6 +10,7 @@ import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.builder.SourceSpec;
 import org.berth.launch.LaunchEvent;
+import org.berth.launch.LaunchEventLog;
 import org.berth.launch.LaunchException;
 import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
@@ -18,6 +19,9 @@ import org.berth.launch.Servers;
 import org.berth.portal.account.Principals;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
+import org.berth.portal.proxy.OriginAccess;
+import org.berth.sharing.Visit;
+import org.berth.sharing.Visits;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -37,8 +41,18 @@ public class BinderLaunches {
   private final ServerViews views;
 
   private final Principals principals;
+  private final Visits visits;
+  private final OriginAccess origins;
 
-  BinderLaunches(Builds builds, Servers servers, ServerViews views, Principals principals) {
+  BinderLaunches(
+      Builds builds,
+      Servers servers,
+      ServerViews views,
+      Principals principals,
+      Visits visits,
+      OriginAccess origins) {
+    this.visits = visits;
+    this.origins = origins;
     this.principals = principals;
     this.builds = builds;
     this.servers = servers;
@@ -87,6 +101,110 @@ public class BinderLaunches {
         Mono.fromFuture(handle.result())
             .onErrorResume(e -> Mono.empty())
             .flatMapMany(built -> launch(user, server, launch, confirm, handle)));
+  }
+
+  /**
+   * For a Binder client without an account (where the operator allows them): builds {@code
+   * <provider>/<spec>} and starts a visitor's temporary server from the image, with the visitors'
+   * limits (per repository and overall), no mounts, its own origin and lifetime. {@code ready}
+   * carries the server's {@code url} and its {@code token}, which admits to that server alone for
+   * as long as it lives. {@code requester} counts the caller's builds (their address).
+   */
+  public Flux<Map<String, Object>> visit(String provider, String spec, String requester) {
+    SourceSpec source;
+    BuildHandle handle;
+    try {
+      source = SourceSpec.parseBinder(provider, spec);
+      handle = builds.submit(source, requester);
+    } catch (BuildException e) {
+      return Flux.just(message("failed", e.getMessage()));
+    }
+    String session = VisitorSessions.newSession();
+    return buildEvents(handle)
+        .concatWith(
+            Mono.fromFuture(handle.result())
+                .onErrorResume(e -> Mono.empty())
+                .flatMapMany(built -> startVisit(source, built.ref().toString(), session, handle)));
+  }
+
+  private Flux<Map<String, Object>> startVisit(
+      SourceSpec source, String image, String session, BuildHandle build) {
+    return Mono.fromCallable(() -> visits.openImage("build:" + source.repoUrl(), image, session))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMapMany(
+            visit ->
+                Flux.just(message("launching", "Starting a temporary server"))
+                    .concatWith(visitEvents(visit.id()))
+                    .concatWith(
+                        Mono.fromCallable(() -> visitReady(visit.id(), build))
+                            .subscribeOn(Schedulers.boundedElastic())))
+        .onErrorResume(RuntimeException.class, e -> Flux.just(message("failed", e.getMessage())));
+  }
+
+  /** The visit's start as BinderHub's launching messages; an error when it fails or ends. */
+  private Flux<Map<String, Object>> visitEvents(String visitId) {
+    return Flux.<LaunchEvent>create(
+            sink -> {
+              java.util.Optional<AutoCloseable> following =
+                  visits.follow(
+                      visitId,
+                      e -> {
+                        sink.next(e);
+                        if (LaunchEventLog.isEnd(e)) {
+                          sink.complete();
+                        }
+                      });
+              if (following.isEmpty()) {
+                sink.error(new IllegalStateException("The temporary server ended while starting."));
+                return;
+              }
+              sink.onDispose(() -> close(following.get()));
+            })
+        .<Map<String, Object>>handle(
+            (e, out) -> {
+              if (e instanceof LaunchEvent.PhaseChanged p) {
+                if (p.phase() == LaunchEvent.Phase.FAILED) {
+                  out.error(new IllegalStateException(p.message()));
+                } else if (p.phase() != LaunchEvent.Phase.READY) {
+                  out.next(message("launching", p.message()));
+                }
+              }
+            });
+  }
+
+  /**
+   * The ready message once the proxy serves the visit: its start reports ready just before the
+   * route opens, so this waits (briefly) for that.
+   */
+  private Map<String, Object> visitReady(String visitId, BuildHandle build)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    java.util.Optional<Visit> visit = visits.find(visitId);
+    while (visit.isPresent() && !visit.get().ready() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      visit = visits.find(visitId);
+    }
+    if (visit.isEmpty() || !visit.get().ready()) {
+      throw new IllegalStateException("The temporary server did not start; try again.");
+    }
+    Visit v = visit.get();
+    String url = origins.origin(v.id()) + v.baseUrl();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("phase", "ready");
+    data.put("message", "server running at " + url + "\n");
+    data.put("url", url);
+    data.put("token", v.token());
+    data.put("image", build.target().toString());
+    data.put("repo_url", build.source().spec().repoUrl());
+    return data;
+  }
+
+  private static void close(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // nothing left to release
+    }
   }
 
   /** The build's events in BinderHub's words, ending with built or failed. */

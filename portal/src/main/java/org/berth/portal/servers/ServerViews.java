@@ -50,9 +50,23 @@ public class ServerViews {
 
   /** A one-time link that signs the owner into the server's origin and opens its path. */
   public String openLink(Principal owner, String name) {
+    return openLink(owner, name, "");
+  }
+
+  /**
+   * As {@link #openLink(Principal, String)}, opening {@code urlPath} under the server's base URL
+   * instead (a launch link's {@code urlpath}, already checked by the sharing module); the server's
+   * own path to open when it is empty.
+   */
+  public String openLink(Principal owner, String name, String urlPath) {
     Server server = servers.get(owner, name);
-    String path = server.spec().openPath();
-    String next = server.baseUrl() + (path.isEmpty() ? "tree" : "tree/" + path);
+    String next;
+    if (urlPath != null && !urlPath.isEmpty()) {
+      next = server.baseUrl() + org.berth.sharing.BinderLinks.escapePath(urlPath);
+    } else {
+      String path = server.spec().openPath();
+      next = server.baseUrl() + (path.isEmpty() ? "tree" : "tree/" + path);
+    }
     return origins.handoffLink(owner.username(), server.serverId(), next);
   }
 }

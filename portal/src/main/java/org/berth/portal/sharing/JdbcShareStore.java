@@ -143,6 +143,11 @@ class JdbcShareStore implements ShareStore {
   }
 
   @Override
+  public List<PublicAccess> enabledPublicAccesses() {
+    return publics.findByEnabledOrderByServerId(true).stream().map(JdbcShareStore::access).toList();
+  }
+
+  @Override
   public boolean trusted(String username, String permissionsHash) {
     return trusted.existsByUsernameAndPermissionsHash(username, permissionsHash);
   }

@@ -67,6 +67,8 @@ final class ShareRows {
   @JdbcRepository(dialect = Dialect.POSTGRES)
   interface Publics extends CrudRepository<PublicRow, String> {
     Optional<PublicRow> findByLinkId(String linkId);
+
+    List<PublicRow> findByEnabledOrderByServerId(boolean enabled);
   }
 
   @JdbcRepository(dialect = Dialect.POSTGRES)

@@ -36,4 +36,24 @@ public class SharingLinks {
   public String visit(String linkId) {
     return portal() + "/p/" + linkId;
   }
+
+  /** A launch link on this Berth, absolute ({@code .../v2/gh/owner/repo/main}). */
+  public String launch(org.berth.sharing.BinderLinks.Link link) {
+    return portal() + link.href();
+  }
+
+  /** The launch link pinned to a commit. */
+  public String permanent(org.berth.sharing.BinderLinks.Link link, String commit) {
+    return portal() + link.permanentHref(commit);
+  }
+
+  /** A full-spec link ({@code .../launch/<id>}). */
+  public String saved(String id) {
+    return portal() + "/launch/" + id;
+  }
+
+  /** The launch badge, at the path mybinder.org uses. */
+  public String badge() {
+    return portal() + "/badge_logo.svg";
+  }
 }

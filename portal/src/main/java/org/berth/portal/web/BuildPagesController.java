@@ -21,6 +21,7 @@ import org.berth.portal.auth.Csrf;
 import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.BuildView;
 import org.berth.portal.builds.Builds;
+import org.berth.portal.sharing.SharingLinks;
 
 /**
  * A build's page: its phases and log, live while it runs (through the build's event stream), and
@@ -35,16 +36,18 @@ class BuildPagesController {
 
   private final Builds builds;
   private final Csrf csrf;
+  private final SharingLinks urls;
 
-  BuildPagesController(Builds builds, Csrf csrf) {
+  BuildPagesController(Builds builds, Csrf csrf, SharingLinks urls) {
     this.builds = builds;
     this.csrf = csrf;
+    this.urls = urls;
   }
 
   @Get(value = "/builds/{id}", produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> build(Authentication authentication, @PathVariable String id) {
     return page(
-        HttpStatus.OK, CurrentUser.of(authentication), builds.view(id), builds.log(id), null);
+        HttpStatus.OK, CurrentUser.of(authentication), builds.view(id), builds.log(id), null, urls);
   }
 
   @Post(
@@ -69,9 +72,11 @@ class BuildPagesController {
       CurrentUser user,
       BuildView build,
       List<String> log,
-      Map<String, String> launchForm) {
+      Map<String, String> launchForm,
+      SharingLinks urls) {
     Map<String, Object> model = Pages.model(user);
     model.put("build", build);
+    model.put("share", LinkShare.ofRepo(urls, build.repo(), build.ref(), build.commit(), ""));
     model.put("log", String.join("\n", log));
     model.put("running", "running".equals(build.status()) || "queued".equals(build.status()));
     if (launchForm != null) {

@@ -43,7 +43,8 @@ final class LaunchForm {
                 "cullingDisabled",
                 "image",
                 "credentials",
-                "credentialsConfirmed"));
+                "credentialsConfirmed",
+                "urlPath"));
     for (int row = 0; row < MOUNT_ROWS; row++) {
       for (String part : MOUNT_PARTS) {
         fields.add("mount-" + part + "-" + row);

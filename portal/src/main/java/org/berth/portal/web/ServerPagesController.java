@@ -17,12 +17,14 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.berth.builder.BuildException;
 import org.berth.builder.BuildHandle;
 import org.berth.launch.LaunchException;
+import org.berth.launch.MountSpec;
 import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
 import org.berth.launch.ServerSpec;
@@ -35,8 +37,13 @@ import org.berth.portal.auth.CurrentUser;
 import org.berth.portal.builds.Builds;
 import org.berth.portal.servers.ServerView;
 import org.berth.portal.servers.ServerViews;
+import org.berth.portal.sharing.SharingLinks;
 import org.berth.portal.sharing.SharingModel;
+import org.berth.sharing.BinderLinks;
+import org.berth.sharing.LaunchLinks;
+import org.berth.sharing.SavedLink;
 import org.berth.sharing.Sharing;
+import org.berth.sharing.SharingException;
 import org.berth.volumes.VolumeException;
 import org.berth.volumes.Volumes;
 
@@ -57,6 +64,10 @@ class ServerPagesController {
   private final Csrf csrf;
   private final Principals principals;
   private final Preferences preferences;
+  private final LaunchLinks links;
+  private final ConfirmationPage confirmation;
+  private final FrontPage front;
+  private final SharingLinks urls;
   private final SharingModel sharingModel;
   private final Sharing sharing;
   private final Volumes volumes;
@@ -72,7 +83,15 @@ class ServerPagesController {
       SharingModel sharingModel,
       Sharing sharing,
       Volumes volumes,
-      CredentialsStep credentials) {
+      CredentialsStep credentials,
+      LaunchLinks links,
+      ConfirmationPage confirmation,
+      FrontPage front,
+      SharingLinks urls) {
+    this.links = links;
+    this.confirmation = confirmation;
+    this.front = front;
+    this.urls = urls;
     this.volumes = volumes;
     this.credentials = credentials;
     this.principals = principals;
@@ -85,9 +104,16 @@ class ServerPagesController {
     this.preferences = preferences;
   }
 
-  /** The launch form, filled in from the query (the way back from a failed launch, say). */
+  /**
+   * The launch form, filled in from the query (the way back from a failed launch, say); for people
+   * who are not signed in, the front page.
+   */
   @Get(value = "/", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> home(HttpRequest<?> request, Authentication authentication) {
+  @Secured(SecurityRule.IS_ANONYMOUS)
+  MutableHttpResponse<?> home(HttpRequest<?> request, @Nullable Authentication authentication) {
+    if (authentication == null) {
+      return front.page(HttpStatus.OK, null, null);
+    }
     Map<String, String> query = new LinkedHashMap<>();
     request.getParameters().forEach((k, v) -> query.put(k, v.isEmpty() ? null : v.get(0)));
     return homePage(
@@ -99,12 +125,28 @@ class ServerPagesController {
       consumes = MediaType.APPLICATION_FORM_URLENCODED,
       produces = MediaType.TEXT_HTML)
   MutableHttpResponse<?> launch(
-      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> form) {
-    CurrentUser user = csrf.require(authentication, request, form.get(Csrf.FIELD));
+      HttpRequest<?> request, Authentication authentication, @Body Map<String, String> posted) {
+    CurrentUser user = csrf.require(authentication, request, posted.get(Csrf.FIELD));
+    Map<String, String> form = posted;
+    SavedLink saved = null;
+    if (posted.get("savedLink") != null) {
+      // A full-spec link launches its saved spec, whatever else the form says.
+      saved = links.find(posted.get("savedLink"));
+      form = fromSaved(saved, posted);
+    }
     Map<String, String> errors = new LinkedHashMap<>();
     // After its build, a launch asks for the ref the user gave again (the builder finds the image
     // it has just built), so that the server records that ref and the commit it resolved to.
     ServerSpec.Request spec = LaunchForm.request(asked(form), errors);
+    if (saved != null) {
+      spec = spec.withMounts(saved.mountSpecs());
+    }
+    List<MountSpec> mounts = spec.mounts();
+    try {
+      BinderLinks.checkUrlPath(form.get("urlPath"));
+    } catch (SharingException.Invalid e) {
+      return homePage(HttpStatus.BAD_REQUEST, user, form, e.getMessage(), errors);
+    }
     LaunchForm.checkSource(form, errors);
     String name = form.getOrDefault("name", "").strip();
     servers.problems(name, spec).forEach((s, m) -> errors.putIfAbsent(LaunchForm.field(s), m));
@@ -121,6 +163,27 @@ class ServerPagesController {
     if (credentials.mustConfirm(user, form)) {
       return credentials.confirmPage(user, name, form);
     }
+    // The security confirmation, recomputed here on every launch so that it cannot be skipped: a
+    // link followed, writable mounts or collaborators ask first, unless this very confirmation
+    // (same permissions) was just accepted or the user said not to ask again for them.
+    LaunchLinks.Asked asking =
+        confirmation.asked(
+            user, asked(form), mounts, saved != null || "link".equals(form.get("from")));
+    if (links.check(
+            user.username(), asking, form.get("permissions"), "true".equals(form.get("trust")))
+        == LaunchLinks.Verdict.CONFIRM) {
+      Map<String, String> resend = new LinkedHashMap<>(posted);
+      return confirmation.render(
+          HttpStatus.CONFLICT,
+          user,
+          asked(form),
+          resend,
+          asking,
+          null,
+          form.get("permissions") == null
+              ? null
+              : "What this launch may touch has changed since you were asked: read it again.");
+    }
     try {
       String repo = form.get("repo");
       if (repo != null && !repo.isBlank() && form.get("built") == null) {
@@ -132,7 +195,7 @@ class ServerPagesController {
             status = HttpStatus.UNPROCESSABLE_ENTITY;
           }
           return BuildPagesController.page(
-              status, user, builds.view(build.id()), builds.log(build.id()), form);
+              status, user, builds.view(build.id()), builds.log(build.id()), form, urls);
         }
       }
       credentials.apply(user, principals.of(user), name, form);
@@ -184,6 +247,7 @@ class ServerPagesController {
       values = server == null ? Map.of("name", name) : LaunchForm.of(server);
     }
     model.put("backToForm", "/" + LaunchForm.query(values));
+    model.put("openHref", openHref(name, asked.get("urlPath")));
     model.put("openWhenReady", preferences.of(user.id()).openWhenReady());
     return Pages.page(HttpStatus.OK, "launching", model);
   }
@@ -241,7 +305,8 @@ class ServerPagesController {
       @PathVariable String name,
       @Nullable @QueryValue String stopped,
       @Nullable @QueryValue String shared,
-      @Nullable @QueryValue String who) {
+      @Nullable @QueryValue String who,
+      @Nullable @QueryValue String link) {
     CurrentUser user = CurrentUser.of(authentication);
     Principal owner = principals.of(user);
     ServerView view = views.get(owner, checked(name));
@@ -250,6 +315,19 @@ class ServerPagesController {
         "server",
         ServerRow.of(view, builds.builtFrom(view.repo(), view.ref(), view.commit()).orElse(null)));
     sharingModel.fill(model, owner, name);
+    String openPath = servers.find(owner, name).map(s -> s.spec().openPath()).orElse("");
+    model.put("share", LinkShare.ofRepo(urls, view.repo(), view.ref(), view.commit(), openPath));
+    if (link != null) {
+      // Only a link of this user's own: a made-up id in the address shows nothing.
+      try {
+        SavedLink saved = links.find(link);
+        if (saved.creator().equals(user.username())) {
+          model.put("savedLink", urls.saved(saved.id()));
+        }
+      } catch (SharingException.NotFound e) {
+        // nothing to show
+      }
+    }
     if (stopped != null) {
       model.put("notice", "Stopped. Its files are kept; Start runs it again.");
     } else if (SharingModel.notice(shared, who) != null) {
@@ -258,10 +336,70 @@ class ServerPagesController {
     return Pages.page(HttpStatus.OK, "server", model);
   }
 
+  /**
+   * Into the server through a one-time hand-off; at {@code urlpath} (a path under the server's base
+   * URL, as a launch link gives it) when there is one, else at the server's path to open.
+   */
   @Get(value = "/servers/{name}/open", produces = MediaType.TEXT_HTML)
-  MutableHttpResponse<?> open(Authentication authentication, @PathVariable String name) {
+  MutableHttpResponse<?> open(
+      Authentication authentication,
+      @PathVariable String name,
+      @Nullable @QueryValue String urlpath) {
+    String checkedPath = BinderLinks.checkUrlPath(urlpath);
     return Pages.redirect(
-        views.openLink(principals.of(CurrentUser.of(authentication)), checked(name)));
+        views.openLink(principals.of(CurrentUser.of(authentication)), checked(name), checkedPath));
+  }
+
+  /** The Open link of a server, at a launch link's path when it has one. */
+  static String openHref(String name, String urlPath) {
+    String base = "/servers/" + name + "/open";
+    if (urlPath == null || urlPath.isBlank()) {
+      return base;
+    }
+    return base + "?urlpath=" + java.net.URLEncoder.encode(urlPath, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The form a full-spec link launches: its saved values over whatever was posted, except the built
+   * commit a launch continued from its build page carries.
+   */
+  static Map<String, String> fromSaved(SavedLink saved, Map<String, String> posted) {
+    Map<String, String> form = new LinkedHashMap<>();
+    posted.forEach(
+        (k, v) -> {
+          if (List.of(Csrf.FIELD, "built", "permissions", "trust", "savedLink", "from")
+              .contains(k)) {
+            form.put(k, v);
+          }
+        });
+    form.put("repo", saved.repo());
+    if (posted.get("built") != null && posted.get("ref") != null) {
+      form.put("ref", posted.get("ref"));
+      form.put("askedRef", saved.ref());
+    } else {
+      form.put("ref", saved.ref());
+    }
+    form.put("name", saved.serverName());
+    putIfSet(form, "path", saved.path());
+    putIfSet(form, "memory", saved.memory());
+    putIfSet(form, "cpus", saved.cpus() == null ? null : ServerRow.number(saved.cpus()));
+    putIfSet(form, "idleTimeout", saved.idleTimeout());
+    // Its mounts as the form's rows, so that Edit shows them (the launch itself takes the saved
+    // mounts, whatever the rows say).
+    for (int row = 0; row < Math.min(saved.mounts().size(), LaunchForm.MOUNT_ROWS); row++) {
+      SavedLink.MountLine m = saved.mounts().get(row);
+      form.put("mount-target-" + row, m.target());
+      form.put("mount-volume-" + row, m.volume());
+      form.put("mount-mode-" + row, m.readOnly() ? "ro" : "rw");
+      putIfSet(form, "mount-subPath-" + row, m.subPath());
+    }
+    return form;
+  }
+
+  private static void putIfSet(Map<String, String> form, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      form.put(key, value);
+    }
   }
 
   /** Starts a stopped or failed server again with its saved settings. */

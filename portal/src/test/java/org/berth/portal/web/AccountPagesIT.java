@@ -174,7 +174,7 @@ class AccountPagesIT implements TestPropertyProvider {
     assertEquals(401, r.statusCode());
     assertTrue(r.body().contains("Wrong user name or password."));
     assertTrue(browser.cookie("berth_session").isEmpty());
-    assertEquals(303, browser.get("/").statusCode());
+    assertEquals(303, browser.get("/servers").statusCode());
   }
 
   @Test
@@ -226,7 +226,7 @@ class AccountPagesIT implements TestPropertyProvider {
     HttpResponse<String> out = browser.submit("/", "/logout", Map.of());
     assertEquals(303, out.statusCode());
     assertEquals("/login?signedout=1", out.headers().firstValue("Location").orElseThrow());
-    assertEquals(303, browser.get("/").statusCode());
+    assertEquals(303, browser.get("/servers").statusCode());
 
     Browserless replay = new Browserless(server.getURI());
     HttpResponse<String> withOldCookie =
@@ -236,7 +236,11 @@ class AccountPagesIT implements TestPropertyProvider {
 
   @Test
   void signedOutVisitorsAreSentToSignInAndBackAfterwards() {
-    assertEquals("/login", browser.get("/").headers().firstValue("Location").orElseThrow());
+    // Signed out, "/" is the front page (what Berth is, public links), not the launch form.
+    HttpResponse<String> front = browser.get("/");
+    assertEquals(200, front.statusCode());
+    assertTrue(front.body().contains("id=\"go-form\""), front.body());
+    assertFalse(front.body().contains("id=\"launch-form\""), front.body());
     for (String page : new String[] {"/account", "/servers"}) {
       HttpResponse<String> r = browser.get(page);
       assertEquals(303, r.statusCode(), page);

@@ -17,6 +17,7 @@ import org.berth.launch.Server;
 import org.berth.launch.ServerListener;
 import org.berth.launch.ServerStore;
 import org.berth.sharing.AccessListener;
+import org.berth.sharing.LaunchLinks;
 import org.berth.sharing.ShareStore;
 import org.berth.sharing.Sharing;
 import org.berth.sharing.VisitSettings;
@@ -57,6 +58,11 @@ public class SharingFactory {
   Sharing sharing(
       ShareStore store, ServerStore servers, Visits visits, List<AccessListener> listeners) {
     return new Sharing(store, servers, visits::sessionOf, Clock.systemUTC(), listeners);
+  }
+
+  @Singleton
+  LaunchLinks launchLinks(ShareStore store) {
+    return new LaunchLinks(store, Clock.systemUTC());
   }
 
   /** What was shared about a deleted server goes with it. */

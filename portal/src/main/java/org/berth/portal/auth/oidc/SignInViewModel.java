@@ -32,7 +32,7 @@ class SignInViewModel implements ViewModelProcessor<Map<String, Object>> {
       return;
     }
     switch (view) {
-      case "home" -> model.putIfAbsent("signIn", choices);
+      case "home", "front", "links" -> model.putIfAbsent("signIn", choices);
       case "login", "signup" -> {
         model.putIfAbsent("signIn", choices);
         if (model.containsKey("signupEnabled")) {
