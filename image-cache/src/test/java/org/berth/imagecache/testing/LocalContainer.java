@@ -4,6 +4,8 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.WaitStrategy;
 import org.testcontainers.utility.DockerImageName;
@@ -16,6 +18,8 @@ import org.testcontainers.utility.DockerImageName;
  * with the container's log, when the container does not become ready.
  */
 public final class LocalContainer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalContainer.class);
 
   /** The label on every container the test support starts (value: its role). */
   public static final String LABEL = "org.berth.test";
@@ -53,6 +57,7 @@ public final class LocalContainer implements AutoCloseable {
                             new PortBinding(
                                 Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port))))
             .waitingFor(ready.withStartupTimeout(timeout));
+    long begin = System.nanoTime();
     try {
       container.start();
     } catch (RuntimeException e) {
@@ -68,7 +73,14 @@ public final class LocalContainer implements AutoCloseable {
               + (logs.isBlank() ? "" : "\nIts log:\n" + logs),
           e);
     }
-    return new LocalContainer(role, container, container.getMappedPort(port));
+    LocalContainer started = new LocalContainer(role, container, container.getMappedPort(port));
+    LOG.info(
+        "Test {} from {} on {} ready in {} ms",
+        role,
+        image,
+        started.address(),
+        (System.nanoTime() - begin) / 1_000_000);
+    return started;
   }
 
   /** The port on 127.0.0.1 the container's port is published on. */
