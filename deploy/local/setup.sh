@@ -176,7 +176,11 @@ build_test_registry_with_bases() {
     docker rmi "127.0.0.1:$port/berth/$base" >/dev/null
   done
   docker stop "$container" >/dev/null
-  docker commit --change "LABEL org.berth.test-image=registry-with-bases" "$container" "$image" >/dev/null
+  if ! docker commit --change "LABEL org.berth.test-image=registry-with-bases" "$container" "$image" \
+    >/dev/null; then
+    docker rm -f "$container" >/dev/null
+    die "committing the test registry with the base images as $image failed"
+  fi
   docker rm "$container" >/dev/null
 }
 
