@@ -7,6 +7,8 @@ set -a
 # shellcheck disable=SC1091
 source "${BERTH_DATA_DIR:-/var/lib/berth}/stack.env"
 set +a
+# The portal's registry is a Testcontainers container (TestRegistry), as in the journeys.
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl e2e -am \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cd e2e

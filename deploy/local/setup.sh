@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Makes this machine ready for Berth: a Docker engine, a registry on 127.0.0.1:5000 and the base
-# images made here from Debian packages. With --for-tests also PostgreSQL, Chromium and Keycloak
+# images made here from Debian packages. With --for-tests also the images the integration tests
+# start with Testcontainers (a registry and PostgreSQL, from Debian packages), Chromium and Keycloak
 # (its distribution from Maven Central, with the development realm of deploy/keycloak).
-# --with-keycloak starts Keycloak without the other test parts (run.sh --with-keycloak uses it).
+# --with-keycloak starts Keycloak without the other test parts (run.sh --with-keycloak uses it);
+# --with-postgres also starts a PostgreSQL server on this machine (role and database berth_test).
 # Idempotent: a second run reuses everything and takes seconds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 FOR_TESTS=""
 WITH_KEYCLOAK=""
+WITH_POSTGRES=""
 for arg in "$@"; do
   case $arg in
     --for-tests) FOR_TESTS=1 WITH_KEYCLOAK=1 ;;
     --with-keycloak) WITH_KEYCLOAK=1 ;;
-    *) die "unknown option $arg (use --for-tests or --with-keycloak)" ;;
+    --with-postgres) WITH_POSTGRES=1 ;;
+    *) die "unknown option $arg (use --for-tests, --with-keycloak and/or --with-postgres)" ;;
   esac
 done
 
@@ -71,7 +75,12 @@ debian_mirror() {
   echo "${BERTH_DEBIAN_MIRROR:-$m}"
 }
 
-recipe_version() { (cd "$REPO_ROOT/deploy/images/$1" && cat $(ls | sort) "${@:2}") | sha256sum | cut -c1-12; }
+# recipe_version DIR [FILE...]: the first 12 hex digits of the SHA-256 of DIR's files (DIR under
+# deploy/, files in C-locale name order) followed by FILEs ("-": standard input). The tests compute
+# the same names (TestImages in image-cache's tests): change both together.
+recipe_version() {
+  (cd "$REPO_ROOT/deploy/$1" && cat $(LC_ALL=C ls | LC_ALL=C sort) "${@:2}") | sha256sum | cut -c1-12
+}
 
 in_registry() {
   local name=${1%:*} tag=${1##*:}
@@ -119,12 +128,77 @@ build_jupyter_base() {
 
 ensure_base_images() {
   local debian_version jupyter_version
-  debian_version=$(recipe_version debian-base)
-  jupyter_version=$(echo "$debian_version" | recipe_version jupyter-base -)
+  debian_version=$(recipe_version images/debian-base)
+  jupyter_version=$(echo "$debian_version" | recipe_version images/jupyter-base -)
   DEBIAN_BASE_IMAGE="$BERTH_REGISTRY/berth/debian-base:$debian_version"
   JUPYTER_BASE_IMAGE="$BERTH_REGISTRY/berth/jupyter-base:$jupyter_version"
   ensure_image "$DEBIAN_BASE_IMAGE" build_debian_base
   ensure_image "$JUPYTER_BASE_IMAGE" build_jupyter_base
+  DEBIAN_VERSION=$debian_version JUPYTER_VERSION=$jupyter_version
+}
+
+# The images the integration tests start (deploy/test-images), all local to the engine and named
+# berth-test/NAME:VERSION, the versions computed as TestImages in image-cache's tests computes them.
+# They are never pushed: a test needs nothing but the engine.
+ensure_local_image() {
+  local image=$1 build=$2
+  if docker image inspect "$image" >/dev/null 2>&1; then
+    log "reusing $image"
+  else
+    log "building $image"
+    "$build" "$image"
+  fi
+}
+
+build_test_registry() { build_test_image registry "$1"; }
+build_test_postgres() { build_test_image postgres "$1"; }
+
+build_test_image() {
+  docker build -q --build-arg "BASE=$DEBIAN_BASE_IMAGE" -t "$2" "$REPO_ROOT/deploy/test-images/$1" \
+    >"$BERTH_LOG_DIR/test-image-$1.log" 2>&1 \
+    || die "building the test image $2 failed; see $BERTH_LOG_DIR/test-image-$1.log"
+}
+
+# The test registry with the base images already in its storage, so that every test class starts
+# a registry holding them at once (pushing the Jupyter base into an empty registry takes ~20 s):
+# the bases are pushed into a container of the test registry, which is then committed.
+build_test_registry_with_bases() {
+  local image=$1 container port base
+  container=$(docker run -d --label org.berth.test=setup -p 127.0.0.1::5000 "$TEST_REGISTRY_IMAGE")
+  port=$(docker port "$container" 5000/tcp | head -n1 | sed 's/.*://')
+  if ! wait_for 30 "test registry" curl -fs -o /dev/null "http://127.0.0.1:$port/v2/"; then
+    docker rm -f "$container" >/dev/null
+    die "the test registry $TEST_REGISTRY_IMAGE did not answer on 127.0.0.1:$port"
+  fi
+  for base in "debian-base:$DEBIAN_VERSION" "jupyter-base:$JUPYTER_VERSION"; do
+    docker tag "berth-test/$base" "127.0.0.1:$port/berth/$base"
+    if ! docker push -q "127.0.0.1:$port/berth/$base" >"$BERTH_LOG_DIR/test-registry-push.log" 2>&1; then
+      docker rmi "127.0.0.1:$port/berth/$base" >/dev/null
+      docker rm -f "$container" >/dev/null
+      die "pushing $base into the test registry failed; see $BERTH_LOG_DIR/test-registry-push.log"
+    fi
+    docker rmi "127.0.0.1:$port/berth/$base" >/dev/null
+  done
+  docker stop "$container" >/dev/null
+  if ! docker commit --change "LABEL org.berth.test-image=registry-with-bases" "$container" "$image" \
+    >/dev/null; then
+    docker rm -f "$container" >/dev/null
+    die "committing the test registry with the base images as $image failed"
+  fi
+  docker rm "$container" >/dev/null
+}
+
+ensure_test_images() {
+  local registry_version postgres_version
+  docker tag "$DEBIAN_BASE_IMAGE" "berth-test/debian-base:$DEBIAN_VERSION"
+  docker tag "$JUPYTER_BASE_IMAGE" "berth-test/jupyter-base:$JUPYTER_VERSION"
+  registry_version=$(echo "$DEBIAN_VERSION" | recipe_version test-images/registry -)
+  postgres_version=$(echo "$DEBIAN_VERSION" | recipe_version test-images/postgres -)
+  TEST_REGISTRY_IMAGE="berth-test/registry:$registry_version"
+  ensure_local_image "$TEST_REGISTRY_IMAGE" build_test_registry
+  ensure_local_image "berth-test/registry-with-bases:$registry_version-$JUPYTER_VERSION" \
+    build_test_registry_with_bases
+  ensure_local_image "berth-test/postgres:$postgres_version" build_test_postgres
 }
 
 PG_USER=berth_test PG_PASSWORD=berth_test PG_DB=berth_test
@@ -216,10 +290,12 @@ write_stack_env() {
     echo "BERTH_REGISTRY=$BERTH_REGISTRY"
     echo "BERTH_DEBIAN_BASE_IMAGE=$DEBIAN_BASE_IMAGE"
     echo "BERTH_JUPYTER_BASE_IMAGE=$JUPYTER_BASE_IMAGE"
-    if [[ -n $FOR_TESTS ]]; then
+    if [[ -n $WITH_POSTGRES ]]; then
       echo "BERTH_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/$PG_DB"
       echo "BERTH_TEST_POSTGRES_USER=$PG_USER"
       echo "BERTH_TEST_POSTGRES_PASSWORD=$PG_PASSWORD"
+    fi
+    if [[ -n $FOR_TESTS ]]; then
       echo "BERTH_CHROMIUM=/usr/bin/chromium"
     fi
     if [[ -n $WITH_KEYCLOAK ]]; then
@@ -236,11 +312,14 @@ step engine ensure_engine
 step registry ensure_registry
 step base-images ensure_base_images
 if [[ -n $FOR_TESTS ]]; then
-  step postgresql ensure_postgres
+  step test-images ensure_test_images
   step chromium ensure_chromium
 fi
 if [[ -n $WITH_KEYCLOAK ]]; then
   step keycloak ensure_keycloak
+fi
+if [[ -n $WITH_POSTGRES ]]; then
+  step postgresql ensure_postgres
 fi
 write_stack_env
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of Berth on this machine: sets up the stack (Docker engine, registry, base images,
-# PostgreSQL, Chromium), runs unit, integration and browser tests with Maven, and prints a summary.
-# Extra arguments go to Maven. Exits with Maven's status.
+# Runs every test of Berth on this machine: sets up the stack (Docker engine, base images, the images
+# the integration tests start with Testcontainers, Chromium), runs unit, integration and browser
+# tests with Maven, and prints a summary. The tests start their own registry (one per test class)
+# and PostgreSQL (one per test JVM) as containers: they need the engine, not the machine's registry
+# or PostgreSQL. Extra arguments go to Maven. Exits with Maven's status.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -11,6 +13,8 @@ command -v javac >/dev/null || apt_install default-jdk-headless
 command -v python3 >/dev/null || apt_install python3
 
 set -a
+# The stack's settings the tests read (Chromium's path); the registry and the base images named
+# there are not used by tests, which take theirs from Testcontainers and deploy/test-images.
 # shellcheck disable=SC1091
 source "$BERTH_DATA_DIR/stack.env"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.berth.builder.BuildEvent.StepRan;
 import org.berth.builder.BuildException.Failure;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Binder repositories as repo2docker builds them: R (runtime.txt + install.R, DESCRIPTION) from a
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * word for word, as the build page, the API and the BinderHub stream show them.
  */
 class BinderReposIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   static GitServer git;
   static PackageIndex index;
   static CranRepository cran;
@@ -36,7 +39,7 @@ class BinderReposIT {
     cran = new CranRepository(BuilderStack.buildNetworkGateway());
     service =
         BuilderStack.service(
-            BuilderStack.config()
+            BuilderStack.config(REGISTRY)
                 .withPipIndexUrl(index.url())
                 .withCran(cran.url(), cran.snapshotUrl()),
             BuilderStack.sources(),
@@ -125,7 +128,7 @@ class BinderReposIT {
   void failsQuicklySayingCranIsUnreachableBeforeAnyEngineStep() {
     try (BuildService noCran =
         serviceWith(
-            BuilderStack.config()
+            BuilderStack.config(REGISTRY)
                 .withPipIndexUrl(index.url())
                 .withCran("http://172.17.0.1:9", null))) {
       long t0 = System.nanoTime();
@@ -146,7 +149,7 @@ class BinderReposIT {
   void failsSayingTheCranSnapshotOfThatDateIsMissing() {
     String missing = cran.url() + "/no-snapshots/{date}";
     try (BuildService noSnapshot =
-        serviceWith(BuilderStack.config().withCran(cran.url(), missing))) {
+        serviceWith(BuilderStack.config(REGISTRY).withCran(cran.url(), missing))) {
       BuildHandle h = noSnapshot.submit(SourceSpec.of(git.fromFixture("r-runtime"), "main"));
       assertEquals(
           "The CRAN snapshot of 2024-01-10 was not found at "

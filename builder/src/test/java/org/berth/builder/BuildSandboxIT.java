@@ -23,9 +23,11 @@ import org.berth.builder.strategy.DockerEngine;
 import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
 import org.berth.builder.strategy.environment.EnvironmentStrategy;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Builds do not reach the host: a Dockerfile's download from an internal address is refused before
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * (not the default bridge).
  */
 class BuildSandboxIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   static final BuildResources LIMITS = new BuildResources(768L * 1024 * 1024, 0.5, "berth-builds");
   static GitServer git;
   static DockerEngine engine;
@@ -41,7 +44,7 @@ class BuildSandboxIT {
   @BeforeAll
   static void start() {
     git = new GitServer();
-    BuilderConfig config = BuilderStack.config();
+    BuilderConfig config = BuilderStack.config(REGISTRY);
     var registry = new DistributionRegistryClient(Duration.ofSeconds(5));
     engine = new DockerEngine(DockerEngine.localClient(), registry, LIMITS);
     // The git server on 127.0.0.1 is allowed as a repository host; the Dockerfile check uses

@@ -22,15 +22,18 @@ import java.util.concurrent.TimeUnit;
 import org.berth.builder.BuildEvent.StepRan;
 import org.berth.builder.BuildException.Failure;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The builder end to end: fixture repositories served over git://, built by the real Docker engine
  * and content layers into the real registry, verified by running each fixture's verify script.
  */
 class BuildServiceIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   static GitServer git;
   static PackageIndex index;
   static InMemoryBuildStore store = new InMemoryBuildStore();
@@ -42,7 +45,9 @@ class BuildServiceIT {
     index = new PackageIndex(BuilderStack.buildNetworkGateway());
     service =
         BuilderStack.service(
-            BuilderStack.config().withPipIndexUrl(index.url()), BuilderStack.sources(), store);
+            BuilderStack.config(REGISTRY).withPipIndexUrl(index.url()),
+            BuilderStack.sources(),
+            store);
   }
 
   @AfterAll
@@ -117,7 +122,7 @@ class BuildServiceIT {
   void failsQuicklySayingTheIndexIsUnreachable() {
     BuildService noIndex =
         BuilderStack.service(
-            BuilderStack.config()
+            BuilderStack.config(REGISTRY)
                 .withPipIndexUrl("http://" + BuilderStack.buildNetworkGateway() + ":9/simple"),
             BuilderStack.sources(),
             store);
@@ -168,14 +173,22 @@ class BuildServiceIT {
   }
 
   @Test
-  void failsNamingTheBaseImageThatCannotBePulled() {
-    BuildHandle h = service.submit(SourceSpec.of(git.fromFixture("unpullable-base"), "main"));
+  void failsNamingTheBaseImageThatCannotBePulled() throws Exception {
+    // A base image the class's registry does not have.
+    String registry = REGISTRY.address();
+    Path dir = Files.createTempDirectory("unpullable-base");
+    Files.writeString(
+        dir.resolve("Dockerfile"), "FROM " + registry + "/berth/does-not-exist:never\nRUN true\n");
+    BuildHandle h = service.submit(SourceSpec.of(git.create("unpullable-base", dir), "main"));
     BuildException e = failure(h);
     assertEquals(Failure.NETWORK, e.failure(), e.getMessage());
     assertEquals(
-        "The base image 127.0.0.1:5000/berth/does-not-exist:never, named in the Dockerfile, could"
-            + " not be pulled: its registry (127.0.0.1:5000) does not have it. Check the image's"
-            + " name and tag on the Dockerfile's FROM line.",
+        "The base image "
+            + registry
+            + "/berth/does-not-exist:never, named in the Dockerfile, could not be pulled: its"
+            + " registry ("
+            + registry
+            + ") does not have it. Check the image's name and tag on the Dockerfile's FROM line.",
         e.getMessage());
     assertTrue(
         h.events().stream()
@@ -208,7 +221,8 @@ class BuildServiceIT {
   @Test
   void twentyConcurrentIdenticalRequestsRunOneBuild() throws Exception {
     String url = git.fromFixture("no-config");
-    BuildService own = BuilderStack.service(BuilderStack.config(), BuilderStack.sources(), store);
+    BuildService own =
+        BuilderStack.service(BuilderStack.config(REGISTRY), BuilderStack.sources(), store);
     ExecutorService pool = Executors.newFixedThreadPool(20);
     try (own) {
       CountDownLatch go = new CountDownLatch(1);
@@ -265,7 +279,7 @@ class BuildServiceIT {
   @Test
   void refusesUnsafeSourcesBeforeAnyGitOperation() {
     BuildService strict =
-        BuilderStack.service(BuilderStack.config(), SourcePolicy.defaults(), store);
+        BuilderStack.service(BuilderStack.config(REGISTRY), SourcePolicy.defaults(), store);
     try (strict) {
       for (String url :
           List.of(
@@ -290,7 +304,7 @@ class BuildServiceIT {
   void failsRepoOverTheSizeLimit() {
     BuildService small =
         BuilderStack.service(
-            BuilderStack.config(), BuilderStack.sources().withMaxRepoBytes(300), store);
+            BuilderStack.config(REGISTRY), BuilderStack.sources().withMaxRepoBytes(300), store);
     try (small) {
       BuildException e =
           failure(small.submit(SourceSpec.of(git.fromFixture("dockerfile"), "main")));
@@ -307,7 +321,7 @@ class BuildServiceIT {
     String url = git.create("slow-" + System.nanoTime(), dir);
     BuildService quick =
         BuilderStack.service(
-            BuilderStack.config().withBuildTimeout(Duration.ofSeconds(4)),
+            BuilderStack.config(REGISTRY).withBuildTimeout(Duration.ofSeconds(4)),
             BuilderStack.sources(),
             store);
     try (quick) {
@@ -347,8 +361,8 @@ class BuildServiceIT {
         dir.resolve("Dockerfile"), "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN sleep 3\n");
     BuilderConfig one =
         new BuilderConfig(
-            BuilderStack.config().registry(),
-            BuilderStack.config().jupyterBaseImage(),
+            BuilderStack.config(REGISTRY).registry(),
+            BuilderStack.config(REGISTRY).jupyterBaseImage(),
             BuilderStack.RUN_RECIPE,
             null,
             null,

@@ -9,21 +9,25 @@ import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
 import org.berth.builder.strategy.environment.EnvironmentStrategy;
 import org.berth.imagecache.RegistryClient;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 
 /** The real pieces wired together as the portal will: engine, registry, git, strategies. */
 public final class BuilderStack {
   /** One recipe version per test run, so earlier runs' images are never taken as cache hits. */
   public static final String RUN_RECIPE = "t" + System.currentTimeMillis();
 
-  public static BuilderConfig config() {
+  /** Builds into the test class's own registry, on the Jupyter base it holds. */
+  public static BuilderConfig config(TestRegistry registry) {
+    return config(registry.address(), registry.jupyterBase());
+  }
+
+  /**
+   * Builds into {@code registry} on {@code jupyterBase}: the benchmarks' choice, which measure
+   * against Berth's own registry ({@link TestEnv}).
+   */
+  public static BuilderConfig config(String registry, String jupyterBase) {
     return new BuilderConfig(
-        TestEnv.require("BERTH_REGISTRY"),
-        TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"),
-        RUN_RECIPE,
-        null,
-        null,
-        2,
-        Duration.ofMinutes(5));
+        registry, jupyterBase, RUN_RECIPE, null, null, 2, Duration.ofMinutes(5));
   }
 
   public static SourcePolicy sources() {

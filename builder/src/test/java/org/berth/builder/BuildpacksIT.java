@@ -22,9 +22,11 @@ import org.berth.builder.strategy.buildpacks.BuildpacksStrategy;
 import org.berth.builder.strategy.dockerfile.DockerfileStrategy;
 import org.berth.builder.strategy.environment.EnvironmentStrategy;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The buildpacks plumbing against a builder image this test makes (a fake {@code
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * copy, arguments, logs, exit status, registry digest. A real lifecycle is not exercised.
  */
 class BuildpacksIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   static final String BUILDER = "berth-test/fake-cnb-builder:" + BuilderStack.RUN_RECIPE;
   static GitServer git;
   static BuildService service;
@@ -43,12 +46,12 @@ class BuildpacksIT {
         "build",
         "-q",
         "--build-arg",
-        "BASE_IMAGE=" + TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"),
+        "BASE_IMAGE=" + REGISTRY.jupyterBase(),
         "-t",
         BUILDER,
         Path.of("src/test/resources/fake-cnb-builder").toAbsolutePath().toString());
     git = new GitServer();
-    BuilderConfig config = BuilderStack.config().withBuildpacksBuilder(BUILDER);
+    BuilderConfig config = BuilderStack.config(REGISTRY).withBuildpacksBuilder(BUILDER);
     var registry = new DistributionRegistryClient(Duration.ofSeconds(5));
     DockerEngine engine = new DockerEngine(DockerEngine.localClient(), registry);
     service =

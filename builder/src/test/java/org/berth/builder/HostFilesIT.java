@@ -15,9 +15,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.berth.builder.source.GitRepoProvider;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * written through a link.
  */
 class HostFilesIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   static GitServer git;
   static PackageIndex index;
   static BuildService service;
@@ -50,7 +53,7 @@ class HostFilesIT {
     index = new PackageIndex(BuilderStack.buildNetworkGateway());
     service =
         BuilderStack.service(
-            BuilderStack.config().withPipIndexUrl(index.url()),
+            BuilderStack.config(REGISTRY).withPipIndexUrl(index.url()),
             BuilderStack.sources(),
             new InMemoryBuildStore());
   }

@@ -1,6 +1,11 @@
 package org.berth.builder;
 
-/** Reads the stack's addresses from the environment; fails loudly when one is missing. */
+/**
+ * Reads the running stack's addresses from the environment, for the benchmarks (programs that
+ * measure against Berth's own registry, run with {@code /var/lib/berth/stack.env} exported); fails
+ * loudly when one is missing. Integration tests start their own registry instead ({@link
+ * org.berth.imagecache.testing.TestRegistry}).
+ */
 public final class TestEnv {
   private TestEnv() {}
 

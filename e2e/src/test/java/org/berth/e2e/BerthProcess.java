@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the real portal ({@code java -jar} on the shaded jar) as a separate process for one test
- * class: a free port, a fresh data directory (so the embedded H2 database starts empty), the stack
- * variables of the environment passed through, its output in {@code target/e2e-logs/<class>.log}.
+ * class: a free port, a fresh data directory (so the embedded H2 database starts empty), a registry
+ * of its own ({@link TestRegistry}, holding the Jupyter base that is its default image), its output
+ * in {@code target/e2e-logs/<class>.log}.
  *
  * <p>Register it as a static field: {@code @RegisterExtension static final BerthProcess PORTAL =
  * new BerthProcess();}. Before the first test it waits until {@code GET /health} answers 200; after
@@ -47,6 +49,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
           + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
   private final Map<String, String> extraEnv = new LinkedHashMap<>();
+  private final TestRegistry registry = new TestRegistry();
   private Process process;
   private Thread killOnExit;
   private int port;
@@ -82,6 +85,11 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
 
   public int port() {
     return port;
+  }
+
+  /** The portal's registry (fresh for this test class), e.g. for an image it does not have. */
+  public TestRegistry registry() {
+    return registry;
   }
 
   /** The portal's data directory (fresh for this test class). */
@@ -139,9 +147,13 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
             .directory(dataDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    // The environment is inherited as a whole, so every stack variable (BERTH_REGISTRY,
-    // BERTH_JUPYTER_BASE_IMAGE, ...) reaches the portal as the user's shell would pass it.
+    // The environment is inherited; what the portal needs of the stack is set here.
     Map<String, String> env = builder.environment();
+    // Berth's registry is the class's own; builds start from the Jupyter base it holds, which is
+    // also the default image, and launches may name its images only.
+    env.put("BERTH_REGISTRY", registry.address());
+    env.put("BERTH_JUPYTER_BASE_IMAGE", registry.jupyterBase());
+    env.put("BERTH_LAUNCH_ALLOWED_IMAGE_PREFIX", registry.address() + "/");
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
     // Servers' origins on a free port too, so a Berth already running here does not collide.
@@ -212,6 +224,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
 
   void stop() {
     if (process == null) {
+      registry.close();
       return;
     }
     process.destroy();
@@ -231,6 +244,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback {
     }
     process = null;
     removeContainers();
+    registry.close();
   }
 
   /** The label this portal puts on the containers it starts. */

@@ -187,7 +187,7 @@ class KeycloakJourneyIT {
             "--rm",
             "-v",
             volume + ":/x",
-            System.getenv("BERTH_JUPYTER_BASE_IMAGE"),
+            PORTAL.registry().jupyterBase(),
             "ls",
             "-A",
             "/x"));

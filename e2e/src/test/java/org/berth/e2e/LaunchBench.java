@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.imagecache.testing.TestImages;
 
 /**
  * Prints launch and proxy figures, Berth against the plain engine and a direct connection, in one
@@ -36,7 +37,10 @@ public final class LaunchBench {
 
   private final BerthProcess portal = new BerthProcess();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
+
+  /** The Jupyter base, as the engine has it: the portal's default image, and docker run's. */
+  private final String image = TestImages.jupyterBase();
+
   private String token;
 
   /** The first user's signed-in browser session, for the "Open" hand-off. */
@@ -50,9 +54,6 @@ public final class LaunchBench {
   }
 
   private void run() throws Exception {
-    if (image == null) {
-      throw new IllegalStateException("Source /var/lib/berth/stack.env first.");
-    }
     portal.start("LaunchBench");
     try {
       token = signUpAndGetToken();

@@ -122,7 +122,9 @@ class PagesJourneyIT {
           .hasText("Ready", new LocatorAssertions.HasTextOptions().setTimeout(Launches.READY_MS));
       audit(page, "launching-ready", width);
       Launches.submit(
-          page, PORTAL, Map.of("name", "ghost", "image", "127.0.0.1:5000/berth/no-such-image:1"));
+          page,
+          PORTAL,
+          Map.of("name", "ghost", "image", PORTAL.registry().address() + "/berth/no-such-image:1"));
       assertThat(page.locator("#launch-word"))
           .hasText("Failed", new LocatorAssertions.HasTextOptions().setTimeout(Launches.READY_MS));
       audit(page, "launching-failed", width);

@@ -183,7 +183,8 @@ class ServerActionsJourneyIT {
     form.put("name", "ghost");
     form.put("memory", "300M");
     form.put("idleTimeout", "3h");
-    form.put("image", "127.0.0.1:5000/berth/no-such-image:1");
+    String ghost = PORTAL.registry().address() + "/berth/no-such-image:1";
+    form.put("image", ghost);
     Launches.submit(page, PORTAL, form);
 
     assertThat(page.locator("#launch-word"))
@@ -197,7 +198,7 @@ class ServerActionsJourneyIT {
     assertThat(page.locator("#f-name")).hasValue("ghost");
     assertThat(page.locator("#f-memory")).hasValue("300M");
     assertThat(page.locator("#f-idleTimeout")).hasValue("3h");
-    assertThat(page.locator("#f-image")).hasValue("127.0.0.1:5000/berth/no-such-image:1");
+    assertThat(page.locator("#f-image")).hasValue(ghost);
     assertThat(page.locator("#f-image")).isVisible(); // Advanced is open: the image was set
   }
 

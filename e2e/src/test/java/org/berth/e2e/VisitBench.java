@@ -70,10 +70,6 @@ public final class VisitBench {
   }
 
   private void run() throws Exception {
-    String baseImage = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
-    if (baseImage == null) {
-      throw new IllegalStateException("Source /var/lib/berth/stack.env first.");
-    }
     Path files = Files.createTempDirectory("berth-visit-bench");
     Files.writeString(
         files.resolve("index.ipynb"),
@@ -81,6 +77,8 @@ public final class VisitBench {
     String repo = git.create("visit-bench", files);
     String build = "/build/git/" + URLEncoder.encode(repo, StandardCharsets.UTF_8) + "/main";
     portal.start("VisitBench");
+    // The portal's registry (a container of its own, as in the journeys) holds the Jupyter base.
+    String baseImage = portal.registry().jupyterBase();
     try {
       System.out.printf(
           "A visitor's click on a cached image until the notebook answers (%d rounds; visitors"

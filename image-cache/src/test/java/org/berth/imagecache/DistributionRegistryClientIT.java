@@ -19,17 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Against the real registry of the local stack. */
+/** Against a real registry: the class's own {@link TestRegistry}, holding Berth's bases. */
 class DistributionRegistryClientIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
   private static final Duration UPLOAD = Duration.ofSeconds(60);
   private final RegistryClient client = new DistributionRegistryClient(Duration.ofSeconds(5));
 
   @Test
   void findsDigestOfAnImageInTheRegistry() throws Exception {
-    ImageRef base = ImageRef.parse(TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"));
+    ImageRef base = base();
     Optional<ImageDigest> digest = client.find(base);
     assertTrue(digest.isPresent(), "base image " + base + " should be in the registry");
     Process p =
@@ -43,7 +46,7 @@ class DistributionRegistryClientIT {
 
   @Test
   void answersEmptyForATagTheRegistryDoesNotHave() {
-    String registry = TestEnv.require("BERTH_REGISTRY");
+    String registry = REGISTRY.address();
     assertEquals(
         Optional.empty(),
         client.find(
@@ -268,11 +271,10 @@ class DistributionRegistryClientIT {
   }
 
   private static ImageRef base() {
-    return ImageRef.parse(TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"));
+    return ImageRef.parse(REGISTRY.jupyterBase());
   }
 
   private static ImageRef target(String name) {
-    return new ImageRef(
-        TestEnv.require("BERTH_REGISTRY"), "berth/test/client-" + name, "t" + System.nanoTime());
+    return new ImageRef(REGISTRY.address(), "berth/test/client-" + name, "t" + System.nanoTime());
   }
 }

@@ -85,7 +85,9 @@ public final class BuildBenchmark {
     try (GitServer git = new GitServer();
         BuildService service =
             BuilderStack.service(
-                BuilderStack.config(), BuilderStack.sources(), new InMemoryBuildStore())) {
+                BuilderStack.config(TestEnv.require("BERTH_REGISTRY"), base),
+                BuilderStack.sources(),
+                new InMemoryBuildStore())) {
       // 1. notebook-only commit: Berth vs docker build with a warm layer cache
       String url = git.fromFixture("binder-dir");
       await(service.submit(SourceSpec.of(url, "main")));

@@ -68,7 +68,7 @@ public final class DataRepoBenchmark {
         dir.resolve("Dockerfile"), "FROM " + base + "\nCOPY --chown=1000:100 . /home/jovyan/\n");
     Files.writeString(dir.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n");
 
-    BuilderConfig config = BuilderStack.config();
+    BuilderConfig config = BuilderStack.config(TestEnv.require("BERTH_REGISTRY"), base);
     // Mirrors of their own, deleted at the end: 200 MB each, not for the shared cache.
     Path mirrors = Files.createTempDirectory("bench-data-mirrors");
     SourcePolicy sources = BuilderStack.sources().withCache(mirrors, 1L << 33);

@@ -46,7 +46,8 @@ public final class EnvironmentBenchmark {
         PackageIndex index = new PackageIndex(BuilderStack.buildNetworkGateway());
         BuildService service =
             BuilderStack.service(
-                BuilderStack.config().withPipIndexUrl(index.url()),
+                BuilderStack.config(TestEnv.require("BERTH_REGISTRY"), base)
+                    .withPipIndexUrl(index.url()),
                 BuilderStack.sources(),
                 new InMemoryBuildStore())) {
       for (int i = 0; i < SAMPLES; i++) {

@@ -28,6 +28,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.berth.imagecache.testing.TestImages;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.launch.LaunchEvent;
 import org.berth.launch.LaunchException;
 import org.berth.launch.LaunchHandle;
@@ -41,10 +43,15 @@ import org.berth.launch.ServerStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Docker back end against the real engine and the Jupyter base image made by setup.sh. */
+/**
+ * The Docker back end against the real engine and the Jupyter base image made by setup.sh; images
+ * missing from the engine are looked for in a registry of the class's own.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerLauncherIT {
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   static final String DOCKER = "unix:///var/run/docker.sock";
   static final long MEMORY = 512L << 20;
@@ -59,7 +66,7 @@ class DockerLauncherIT {
           Duration.ofSeconds(60),
           new Resources(MEMORY, 1.0, Duration.ofHours(1), Duration.ZERO));
 
-  private final String image = requiredEnv("BERTH_JUPYTER_BASE_IMAGE");
+  private final String image = TestImages.jupyterBase();
   private final String instance = "it" + random();
   private final DockerLauncher launcher = launcher(instance);
   private final DockerClient docker = client();
@@ -154,12 +161,13 @@ class DockerLauncherIT {
   @Test
   void aMissingImageIsRefusedAndLeavesNothingBehind() {
     LaunchRequest request = request("ghost", "s");
+    String ghost = REGISTRY.address() + "/berth/does-not-exist:1";
     LaunchRequest missing =
         new LaunchRequest(
             request.owner(),
             request.name(),
             request.serverId(),
-            "127.0.0.1:5000/berth/does-not-exist:1",
+            ghost,
             request.token(),
             request.baseUrl(),
             request.resources(),
@@ -168,7 +176,7 @@ class DockerLauncherIT {
             Map.of());
     LaunchException e =
         assertThrows(LaunchException.ImageNotFound.class, () -> launcher.start(missing, x -> {}));
-    assertTrue(e.getMessage().contains("127.0.0.1:5000/berth/does-not-exist:1"));
+    assertTrue(e.getMessage().contains(ghost), e.getMessage());
     assertThrows(
         NotFoundException.class,
         () -> docker.inspectContainerCmd(DockerLauncher.containerName(request.serverId())).exec());
@@ -343,16 +351,6 @@ class DockerLauncherIT {
 
   private static String random() {
     return Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-  }
-
-  private static String requiredEnv(String name) {
-    String v = System.getenv(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException(
-          name
-              + " is not set: run the tests through deploy/local/test.sh, which builds the base images.");
-    }
-    return v;
   }
 
   private static DockerClient client() {

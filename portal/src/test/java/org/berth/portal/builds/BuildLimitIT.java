@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.berth.builder.GitServer;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.TestDatabases;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One user may have only so many builds waiting or running ({@code
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BuildLimitIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +51,7 @@ class BuildLimitIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgres();
+    Map<String, String> p = TestDatabases.withRegistry(TestDatabases.postgres(), REGISTRY);
     p.put("berth.sources.allow-hosts", "127.0.0.1");
     p.put("berth.builder.max-builds-per-user", "2");
     p.put("berth.builder.max-concurrent-builds", "1");

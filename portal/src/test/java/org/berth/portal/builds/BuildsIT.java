@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.berth.builder.GitServer;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.TestDatabases;
@@ -27,14 +28,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Builds through the API from a repository served over a real git:// transport, into the real
- * registry, and a server launched from a repository.
+ * Builds through the API from a repository served over a real git:// transport, into a real
+ * registry (the class's own), and a server launched from a repository.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BuildsIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +51,7 @@ class BuildsIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgres();
+    Map<String, String> p = TestDatabases.withRegistry(TestDatabases.postgres(), REGISTRY);
     p.put("berth.sources.allow-hosts", "127.0.0.1");
     p.put("berth.launch.instance-id", instance);
     p.put("berth.launch.default-memory", "256M");
@@ -99,7 +103,7 @@ class BuildsIT implements TestPropertyProvider {
       done = JSON.readTree(api("GET", "/api/v1/builds/" + id, null).body());
     }
     assertEquals("built", done.get("status").asText(), done.toString());
-    assertTrue(done.get("image").asText().startsWith("127.0.0.1:5000/"), done.toString());
+    assertTrue(done.get("image").asText().startsWith(REGISTRY.address() + "/"), done.toString());
     assertTrue(
         done.get("image").asText().endsWith(build.get("commit").asText() + "-r1")
             || done.get("image").asText().contains(build.get("commit").asText()),

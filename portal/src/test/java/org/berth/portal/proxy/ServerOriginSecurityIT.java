@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attacks of issue #12 against real Jupyter servers on the real Docker engine, through the
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerOriginSecurityIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,7 +77,7 @@ class ServerOriginSecurityIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return TestDatabases.postgresWithLauncher(instance);
+    return TestDatabases.postgresWithLauncher(instance, REGISTRY);
   }
 
   @BeforeAll

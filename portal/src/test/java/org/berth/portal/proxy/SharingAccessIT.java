@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -25,6 +26,7 @@ import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one access decision at the proxy, for real: collaborators reach the owner's server until
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharingAccessIT implements TestPropertyProvider {
 
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject EmbeddedServer portal;
@@ -45,7 +49,7 @@ class SharingAccessIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance, REGISTRY);
     p.put("berth.visits.max-per-link", "1");
     p.put("berth.visits.lifetime", "40s");
     p.put("berth.visits.sweep-every", "1s");

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.berth.builder.GitServer;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Engine;
 import org.berth.portal.support.TestDatabases;
 import org.berth.sharing.Visits;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Binder clients without an account, where the operator allows them: {@code GET /build/...} with no
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BinderVisitorsIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PAGE_ORIGIN = "http://127.0.0.1:9";
@@ -55,7 +59,7 @@ class BinderVisitorsIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance, REGISTRY);
     p.put("berth.sources.allow-hosts", "127.0.0.1");
     p.put("berth.binder.anonymous", "true");
     p.put("berth.binder.keepalive", "200ms");

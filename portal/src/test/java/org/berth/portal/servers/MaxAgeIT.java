@@ -14,6 +14,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.launch.Servers;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
@@ -22,6 +23,7 @@ import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Servers past the configured maximum age are stopped, even when their owner turned culling off.
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MaxAgeIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String instance = Engine.newInstance("age");
@@ -38,7 +42,7 @@ class MaxAgeIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance, REGISTRY);
     p.put("berth.launch.max-age", "3s");
     return p;
   }

@@ -20,12 +20,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
 import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Berth restarts while its servers run: a second Berth on the same database re-adopts them at start
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
  * no duplicate containers. Real engine, real PostgreSQL, real proxy.
  */
 class RestartIT {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RUNNING = 5;
@@ -126,7 +130,7 @@ class RestartIT {
   }
 
   private static Map<String, Object> properties() {
-    Map<String, Object> p = new HashMap<>(TestDatabases.postgresWithLauncher(INSTANCE));
+    Map<String, Object> p = new HashMap<>(TestDatabases.postgresWithLauncher(INSTANCE, REGISTRY));
     p.put("berth.launch.max-servers-per-user", String.valueOf(RUNNING + 1));
     return p;
   }

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.launch.Servers;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Named servers through the API, on the real Docker engine with the Jupyter base image, reached
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServersIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String instance = Engine.newInstance("sit");
@@ -55,7 +59,7 @@ class ServersIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance, REGISTRY);
     p.put("berth.launch.max-servers-per-user", "3");
     p.put("berth.launch.max-memory", "1G");
     p.put("berth.launch.orphan-grace", "1s");
@@ -243,7 +247,11 @@ class ServersIT implements TestPropertyProvider {
     assertEquals(400, tooBig.statusCode());
     assertTrue(tooBig.body().contains("over the limit"), tooBig.body());
     HttpResponse<String> noImage =
-        put("ghost", "{\"image\":\"127.0.0.1:5000/berth/no-such-image:1\"}", strangerToken, false);
+        put(
+            "ghost",
+            "{\"image\":\"" + REGISTRY.address() + "/berth/no-such-image:1\"}",
+            strangerToken,
+            false);
     assertEquals(422, noImage.statusCode(), noImage.body());
     assertTrue(noImage.body().contains("no-such-image"));
     HttpResponse<String> foreign =
@@ -291,7 +299,7 @@ class ServersIT implements TestPropertyProvider {
         browser.submit(
             "/",
             "/launch",
-            Map.of("name", "page-ghost", "image", "127.0.0.1:5000/berth/no-such-image:1"));
+            Map.of("name", "page-ghost", "image", REGISTRY.address() + "/berth/no-such-image:1"));
     assertEquals(303, missing.statusCode(), missing.body());
     String failed = browser.get("/api/v1/servers/page-ghost/events").body();
     assertTrue(failed.contains("event: failed") && failed.contains("no-such-image"), failed);
@@ -324,7 +332,7 @@ class ServersIT implements TestPropertyProvider {
 
   @Test
   void unknownContainersWithBerthsLabelsAreRemovedAfterGraceButOthersAreNot() throws Exception {
-    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
+    String image = REGISTRY.jupyterBase();
     String orphan = "orphan" + instance;
     String stranger = "unlabelled" + instance;
     extraContainers.add(orphan);

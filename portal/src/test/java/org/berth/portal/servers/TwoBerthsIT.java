@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.launch.InstanceId;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
@@ -22,6 +23,7 @@ import org.berth.portal.support.Engine;
 import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two Berths with default settings, each with its own data directory, share one Docker engine.
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * removed the other's containers.
  */
 class TwoBerthsIT {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final List<String> INSTANCES = new ArrayList<>();
 
@@ -85,15 +89,12 @@ class TwoBerthsIT {
     assertTrue(first.startsWith("berth-"), first);
   }
 
-  /** Embedded defaults (H2 in a data directory of its own), no instance id, quick upkeep. */
+  /**
+   * Embedded defaults (H2 in a data directory of its own), no instance id, quick upkeep; the
+   * class's registry, shared by both Berths as one registry on a machine would be.
+   */
   private static Map<String, Object> defaults() {
-    String image = System.getenv("BERTH_JUPYTER_BASE_IMAGE");
-    if (image == null || image.isBlank()) {
-      throw new IllegalStateException(
-          "BERTH_JUPYTER_BASE_IMAGE is not set: run the tests through deploy/local/test.sh.");
-    }
-    Map<String, Object> p = new HashMap<>(TestDatabases.h2());
-    p.put("berth.launch.default-image", image);
+    Map<String, Object> p = new HashMap<>(TestDatabases.withRegistry(TestDatabases.h2(), REGISTRY));
     p.put("berth.launch.default-memory", "256M");
     p.put("berth.launch.orphan-grace", "1s");
     p.put("berth.launch.reconcile-every", "1s");

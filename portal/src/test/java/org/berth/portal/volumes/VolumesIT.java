@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.berth.builder.GitServer;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.Engine;
@@ -27,6 +28,7 @@ import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Volumes for real: personal homes that outlive stops, recreations, new commits and deletes; shared
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumesIT implements TestPropertyProvider {
 
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ADMIN = Accounts.uniqueName("adm");
 
@@ -48,7 +52,7 @@ class VolumesIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Map<String, String> p = TestDatabases.postgresWithLauncher(instance);
+    Map<String, String> p = TestDatabases.postgresWithLauncher(instance, REGISTRY);
     p.put("berth.sources.allow-hosts", "127.0.0.1");
     p.put("berth.admin.user", ADMIN);
     p.put("berth.admin.password", PASSWORD);

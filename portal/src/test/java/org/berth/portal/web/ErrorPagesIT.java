@@ -10,20 +10,25 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.berth.imagecache.testing.TestRegistry;
 import org.berth.portal.support.Accounts;
 import org.berth.portal.support.Browserless;
 import org.berth.portal.support.TestDatabases;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every error a browser can meet is Berth's own page (header, plain message, status, a way back);
- * API clients keep getting JSON. Against the real PostgreSQL.
+ * API clients keep getting JSON. Against the real PostgreSQL, with building set up (a registry of
+ * the class's own), so that a build page that does not exist is one Berth could have shown.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorPagesIT implements TestPropertyProvider {
+
+  @RegisterExtension static final TestRegistry REGISTRY = new TestRegistry();
 
   private static final Map<String, String> BROWSER =
       Map.of("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
@@ -35,7 +40,7 @@ class ErrorPagesIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return TestDatabases.postgres();
+    return TestDatabases.withRegistry(TestDatabases.postgres(), REGISTRY);
   }
 
   @BeforeAll

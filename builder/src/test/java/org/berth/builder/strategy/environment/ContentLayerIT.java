@@ -16,7 +16,6 @@ import org.berth.builder.BuildContext;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildException;
 import org.berth.builder.SourceFiles;
-import org.berth.builder.TestEnv;
 import org.berth.builder.Verify;
 import org.berth.imagecache.BlobUploads;
 import org.berth.imagecache.ImageDigest;
@@ -25,17 +24,19 @@ import org.berth.imagecache.LayerIndex;
 import org.berth.imagecache.RegistryClient;
 import org.berth.imagecache.RegistryImage;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The content layer against the real registry and engine: the pushed image is the base plus one
  * layer, keeps the base's user and command, and the registry's own digest matches what Berth
- * records. Refusals leave no tag behind.
+ * records. Refusals leave no tag behind. The registry is the class's own ({@link TestRegistry}).
  */
 class ContentLayerIT {
-  private static final ImageRef BASE = ImageRef.parse(TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"));
+  @RegisterExtension static final TestRegistry OWN = new TestRegistry();
   private static final List<String> PULLED = new ArrayList<>();
 
   private static final RegistryClient REGISTRY =
@@ -61,16 +62,16 @@ class ContentLayerIT {
     Files.writeString(repo.resolve("data/table.csv"), "a,b\n1,2\n");
     ImageRef target = target("layer");
 
-    ImageDigest digest = layer.push(BASE, SourceFiles.onDisk(repo), context(target));
+    ImageDigest digest = layer.push(base(), SourceFiles.onDisk(repo), context(target));
 
     assertEquals(Optional.of(digest), REGISTRY.find(target));
     PULLED.add(target.toString());
     Verify.run("docker", "pull", "-q", target.toString());
-    Verify.run("docker", "pull", "-q", BASE.toString());
+    Verify.run("docker", "pull", "-q", base().toString());
     String inspect =
         "{{len .RootFS.Layers}} {{.Config.User}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}";
     String[] base =
-        Verify.run("docker", "image", "inspect", "-f", inspect, BASE.toString()).split(" ", 2);
+        Verify.run("docker", "image", "inspect", "-f", inspect, base().toString()).split(" ", 2);
     String[] built =
         Verify.run("docker", "image", "inspect", "-f", inspect, target.toString()).split(" ", 2);
     assertEquals(Integer.parseInt(base[0].strip()) + 1, Integer.parseInt(built[0].strip()));
@@ -114,7 +115,7 @@ class ContentLayerIT {
   void anUnknownBaseFailsWithItsNameAndPushesNothing(@TempDir Path repo) throws Exception {
     Files.writeString(repo.resolve("notes.md"), "x\n");
     ImageRef target = target("nobase");
-    ImageRef missing = new ImageRef(BASE.registry(), "berth/env", "0".repeat(64));
+    ImageRef missing = new ImageRef(base().registry(), "berth/env", "0".repeat(64));
 
     BuildException e =
         assertThrows(
@@ -156,11 +157,11 @@ class ContentLayerIT {
   void aBaseThatMovedSinceItWasReadIsNotBuiltOn(@TempDir Path repo) throws Exception {
     Files.writeString(repo.resolve("notes.md"), "first\n");
     ImageRef moving = target("moving");
-    layer.push(BASE, SourceFiles.onDisk(repo), context(moving));
+    layer.push(base(), SourceFiles.onDisk(repo), context(moving));
     ImageRef target = target("on-moving");
     RegistryImage before = ContentLayer.await(layer.read(moving, target), "reading").orElseThrow();
     Files.writeString(repo.resolve("notes.md"), "second\n");
-    layer.push(BASE, SourceFiles.onDisk(repo), context(moving)); // the same tag, another image
+    layer.push(base(), SourceFiles.onDisk(repo), context(moving)); // the same tag, another image
 
     try (BlobUploads uploads = layer.open(target);
         ContentLayer.Pending pending =
@@ -174,8 +175,12 @@ class ContentLayerIT {
     assertEquals(Optional.empty(), REGISTRY.find(target));
   }
 
+  private static ImageRef base() {
+    return ImageRef.parse(OWN.jupyterBase());
+  }
+
   private ImageRef target(String name) {
-    return new ImageRef(BASE.registry(), "berth/test/content-" + name, "t" + System.nanoTime());
+    return new ImageRef(base().registry(), "berth/test/content-" + name, "t" + System.nanoTime());
   }
 
   private BuildContext context(ImageRef target) {

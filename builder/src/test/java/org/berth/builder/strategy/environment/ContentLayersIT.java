@@ -30,7 +30,6 @@ import org.berth.builder.RegistryRecorder;
 import org.berth.builder.SourcePolicy;
 import org.berth.builder.SourceSpec;
 import org.berth.builder.SourceTree;
-import org.berth.builder.TestEnv;
 import org.berth.builder.Verify;
 import org.berth.builder.source.GitRepoProvider;
 import org.berth.builder.strategy.DockerEngine;
@@ -40,9 +39,11 @@ import org.berth.imagecache.ImageRef;
 import org.berth.imagecache.LayerIndex;
 import org.berth.imagecache.RegistryClient;
 import org.berth.imagecache.registry.DistributionRegistryClient;
+import org.berth.imagecache.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,18 +54,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContentLayersIT {
   private static final long MB = 1024 * 1024;
-  private static final String REAL = TestEnv.require("BERTH_REGISTRY");
-  private static final ImageRef BASE = ImageRef.parse(TestEnv.require("BERTH_JUPYTER_BASE_IMAGE"));
+  @RegisterExtension static final TestRegistry OWN = new TestRegistry();
   private static final List<AutoCloseable> OPEN = new ArrayList<>();
 
   static GitServer git;
   static RegistryRecorder recorder;
   static RegistryClient registry;
 
+  /** The class's own registry behind the recorder, and the Jupyter base in it. */
+  static String upstream;
+
+  static ImageRef jupyterBase;
+
   @BeforeAll
   static void start() {
+    upstream = OWN.address();
+    jupyterBase = ImageRef.parse(OWN.jupyterBase());
     git = new GitServer();
-    recorder = new RegistryRecorder(REAL);
+    recorder = new RegistryRecorder(upstream);
     registry = new DistributionRegistryClient(Duration.ofSeconds(10));
   }
 
@@ -88,7 +95,7 @@ class ContentLayersIT {
     BuilderConfig config =
         new BuilderConfig(
             front,
-            front + "/" + BASE.repository() + ":" + BASE.tag(),
+            front + "/" + jupyterBase.repository() + ":" + jupyterBase.tag(),
             recipe,
             null,
             null,
@@ -146,12 +153,12 @@ class ContentLayersIT {
 
   /** The image in the real registry (the recorder's images are the registry's). */
   static ImageRef real(ImageRef viaRecorder) {
-    return new ImageRef(REAL, viaRecorder.repository(), viaRecorder.tag());
+    return new ImageRef(upstream, viaRecorder.repository(), viaRecorder.tag());
   }
 
   /** The content layers of an image: those above the base's. */
   static List<BlobDigest> contentLayers(ImageRef image) {
-    int base = registry.read(BASE).join().orElseThrow().layers().size();
+    int base = registry.read(jupyterBase).join().orElseThrow().layers().size();
     List<Descriptor> all = registry.read(real(image)).join().orElseThrow().layers();
     return all.subList(base, all.size()).stream().map(Descriptor::digest).toList();
   }
@@ -350,7 +357,7 @@ class ContentLayersIT {
     // Someone deletes the layers from the index repository, where other repositories mount them.
     HttpClient http = HttpClient.newHttpClient();
     for (BlobDigest layer : contentLayers(first.target())) {
-      URI blob = URI.create("http://" + REAL + "/v2/" + index + "/blobs/" + layer);
+      URI blob = URI.create("http://" + upstream + "/v2/" + index + "/blobs/" + layer);
       int status =
           http.send(
                   HttpRequest.newBuilder(blob).DELETE().build(),
