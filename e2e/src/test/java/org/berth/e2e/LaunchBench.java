@@ -1,5 +1,11 @@
 package org.berth.e2e;
 
+import static org.berth.e2e.Bench.docker;
+import static org.berth.e2e.Bench.field;
+import static org.berth.e2e.Bench.median;
+import static org.berth.e2e.Bench.ms;
+import static org.berth.e2e.Bench.percentile;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -432,47 +438,10 @@ public final class LaunchBench {
     throw new IllegalStateException(url + " never answered");
   }
 
-  private static String docker(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("docker"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + ": " + out);
-    }
-    return out;
-  }
-
-  private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + name + " in " + json);
-    }
-    return m.group(1);
-  }
-
   private static void check(HttpResponse<String> r, int status) {
     if (r.statusCode() != status) {
       throw new IllegalStateException(
           "expected " + status + ", got " + r.statusCode() + ": " + r.body());
     }
-  }
-
-  private static double ms(long t0) {
-    return (System.nanoTime() - t0) / 1e6;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return percentile(sorted, 50);
-  }
-
-  private static double percentile(List<Double> sorted, int p) {
-    if (sorted.isEmpty()) {
-      return Double.NaN;
-    }
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 }

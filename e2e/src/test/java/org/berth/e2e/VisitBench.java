@@ -1,5 +1,11 @@
 package org.berth.e2e;
 
+import static org.berth.e2e.Bench.docker;
+import static org.berth.e2e.Bench.field;
+import static org.berth.e2e.Bench.median;
+import static org.berth.e2e.Bench.ms;
+import static org.berth.e2e.Bench.percentile;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -13,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -374,42 +379,5 @@ public final class VisitBench {
       throw new IllegalStateException("no CSRF token in " + page.uri());
     }
     return m.group(1);
-  }
-
-  private static String docker(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("docker"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + ": " + out);
-    }
-    return out;
-  }
-
-  private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + name + " in " + json);
-    }
-    return m.group(1);
-  }
-
-  private static double ms(long t0) {
-    return (System.nanoTime() - t0) / 1e6;
-  }
-
-  private static double median(List<Double> values) {
-    return percentile(values, 50);
-  }
-
-  private static double percentile(List<Double> values, int p) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    if (sorted.isEmpty()) {
-      return Double.NaN;
-    }
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 }
