@@ -10,8 +10,20 @@ import java.util.OptionalLong;
  */
 public interface VolumeBackend {
 
-  /** Makes the volume if it does not exist; labels say who it belongs to. */
+  /**
+   * Makes the volume if it does not exist, its top directory the notebook user's; labels say who it
+   * belongs to.
+   */
   void create(String source, Map<String, String> labels);
+
+  /**
+   * Makes a home volume if it does not exist. A home is mounted at the image's home, whose files
+   * and owner (the notebook user) the back end copies into the empty volume at its first mount, as
+   * Docker does; a back end that does not hands the volume over as {@link #create} does.
+   */
+  default void createHome(String source, Map<String, String> labels) {
+    create(source, labels);
+  }
 
   /** Deletes the volume and its data for good; a missing volume is no error. */
   void delete(String source);

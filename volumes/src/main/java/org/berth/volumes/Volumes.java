@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.berth.launch.MountSpec;
 import org.berth.launch.Principal;
 import org.berth.launch.Server;
@@ -31,6 +33,7 @@ public final class Volumes {
   private final ServerStore servers;
   private final VolumeSettings settings;
   private final Clock clock;
+  private final ConcurrentMap<UserName, Object> homeLocks = new ConcurrentHashMap<>();
 
   public Volumes(
       VolumeStore store,
@@ -132,8 +135,17 @@ public final class Volumes {
     return used;
   }
 
-  /** The user's personal home, made (record and back-end volume) the first time it is asked for. */
-  public synchronized Volume home(UserName owner) {
+  /**
+   * The user's personal home, made (record and back-end volume) the first time it is asked for.
+   * Launches of one user wait for each other here; other users' launches do not.
+   */
+  public Volume home(UserName owner) {
+    synchronized (homeLocks.computeIfAbsent(owner, o -> new Object())) {
+      return makeHome(owner);
+    }
+  }
+
+  private Volume makeHome(UserName owner) {
     Volume home =
         store
             .find(owner, Volume.HOME_NAME)
@@ -148,7 +160,7 @@ public final class Volumes {
                             homeSource(owner),
                             List.of(),
                             clock.instant())));
-    backend.create(home.source(), labels(home));
+    backend.createHome(home.source(), labels(home));
     return home;
   }
 

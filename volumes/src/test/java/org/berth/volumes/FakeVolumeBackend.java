@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Volumes as maps of files in memory. */
-final class FakeVolumeBackend implements VolumeBackend {
+class FakeVolumeBackend implements VolumeBackend {
 
   final Map<String, Map<String, byte[]>> volumes = new ConcurrentHashMap<>();
   final Map<String, Map<String, byte[]>> images = new ConcurrentHashMap<>();

@@ -79,6 +79,43 @@ class VolumesTest {
   }
 
   @Test
+  void oneUsersHomeInTheMakingHoldsUpNoOtherUsersLaunch() throws Exception {
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    FakeVolumeBackend slow =
+        new FakeVolumeBackend() {
+          @Override
+          public void createHome(String source, Map<String, String> labels) {
+            if (source.contains("alice")) {
+              inside.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            super.createHome(source, labels);
+          }
+        };
+    Volumes both =
+        new Volumes(
+            store, slow, servers, new VolumeSettings(4, 0, "me", 1 << 20), Clock.systemUTC());
+    Thread alice = new Thread(() -> both.home(ALICE.name()));
+    alice.start();
+    assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    try {
+      // Alice's home is still being made (the engine is slow); Bob's launch goes on regardless.
+      java.util.concurrent.CompletableFuture<Volume> bob =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> both.home(BOB.name()));
+      assertEquals(BOB.name(), bob.get(5, java.util.concurrent.TimeUnit.SECONDS).owner());
+    } finally {
+      release.countDown();
+      alice.join();
+    }
+    assertEquals(ALICE.name(), both.home(ALICE.name()).owner());
+  }
+
+  @Test
   void everyServerMountsItsOwnersPersonalHomeByDefault() {
     Server lab = server(ALICE, "lab", spec());
     Server other = server(ALICE, "other", spec());

@@ -220,13 +220,15 @@ public final class DockerLauncher implements Launcher {
       if (probe.answers("127.0.0.1", port, request.baseUrl(), request.token())) {
         return;
       }
-      // Asking the engine on every poll slows everything down when many servers start at once.
-      if (attempt % 10 == 0
+      // Asking the engine on every poll slows everything down when many servers start at once: it
+      // is asked once a second. The probe itself (a refused connection until Jupyter listens) is
+      // cheap, and polling every 50 ms rather than 100 ms takes 25 ms off an average launch.
+      if (attempt % 20 == 0
           && !Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning())) {
         reason = "stopped while starting";
         break;
       }
-      sleep(Duration.ofMillis(100));
+      sleep(Duration.ofMillis(50));
     }
     List<String> lastLines = lastLogLines(id, 20);
     try {
