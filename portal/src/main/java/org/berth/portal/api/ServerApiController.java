@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -67,6 +68,9 @@ class ServerApiController {
       @Nullable @QueryValue Boolean confirm,
       @Nullable @Body LaunchSpec spec) {
     Principal user = principals.of(csrf.require(authentication, request, null));
+    if (spec != null && spec.refusal().isPresent()) {
+      throw new HttpStatusException(HttpStatus.BAD_REQUEST, spec.refusal().get());
+    }
     Servers.Launched launched =
         servers.launch(
             user,

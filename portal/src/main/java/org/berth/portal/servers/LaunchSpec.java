@@ -23,7 +23,22 @@ public record LaunchSpec(
     @Nullable String idleTimeout,
     @Nullable String path,
     @Nullable Boolean cullingDisabled,
-    @Nullable List<MountBody> mounts) {
+    @Nullable List<MountBody> mounts,
+    @Nullable Boolean credentials) {
+
+  /**
+   * Why the API cannot take this launch as asked, if it cannot: handing the owner's access token
+   * into a server is confirmed on a page that says what it means, which an API call cannot show.
+   */
+  public java.util.Optional<String> refusal() {
+    if (Boolean.TRUE.equals(credentials)) {
+      return java.util.Optional.of(
+          "Handing your access token into a server is asked for on the launch form, which shows"
+              + " what it means and asks you to confirm; an API call cannot ask for it. Nothing"
+              + " was launched.");
+    }
+    return java.util.Optional.empty();
+  }
 
   /**
    * One mount: where ({@code target}), which volume ({@code name}, {@code owner/name} or {@code

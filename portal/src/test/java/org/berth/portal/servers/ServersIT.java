@@ -257,6 +257,11 @@ class ServersIT implements TestPropertyProvider {
     HttpResponse<String> foreign =
         put("far", "{\"image\":\"docker.io/library/busybox\"}", strangerToken, false);
     assertEquals(400, foreign.statusCode());
+    // Handing the user's token into a server is confirmed on a page; the API does not drop the
+    // request silently, it says where to ask.
+    HttpResponse<String> token = put("keyed", "{\"credentials\":true}", strangerToken, false);
+    assertEquals(400, token.statusCode(), token.body());
+    assertTrue(token.body().contains("launch form"), token.body());
     assertEquals("[]", api("GET", "/api/v1/servers", null, strangerToken).body().replace(" ", ""));
     assertEquals(before, containers(), "no container may be left behind");
   }
