@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.berth.builder.BuildEvent;
 import org.berth.builder.BuildHandle;
+import org.berth.builder.BuildResources;
 import org.berth.builder.BuildService;
 import org.berth.builder.BuilderStack;
 import org.berth.builder.GitServer;
@@ -41,6 +42,10 @@ public final class EnvironmentBenchmark {
     List<Double> berth = new ArrayList<>();
     List<Double> docker = new ArrayList<>();
     List<Double> dockerPush = new ArrayList<>();
+    List<Double> dockerLimited = new ArrayList<>();
+    // Berth runs every build step within its build limits (berth.builder.build-cpus, -memory, its
+    // own network); the plain docker build has none, so it is also measured with the same limits.
+    BuildResources limits = BuildResources.defaults();
     Map<String, List<Double>> stages = new LinkedHashMap<>();
     try (GitServer git = new GitServer();
         PackageIndex index = new PackageIndex(BuilderStack.buildNetworkGateway());
@@ -84,6 +89,27 @@ public final class EnvironmentBenchmark {
                 BuildBenchmark.docker("push", "-q", tag);
                 dockerPush.add(BuildBenchmark.ms(t0));
                 BuildBenchmark.docker("rmi", tag);
+                Path limitedCtx = fixture("docker limited " + run);
+                Files.writeString(limitedCtx.resolve("Dockerfile"), dockerfile(base, index.url()));
+                t0 = System.nanoTime();
+                BuildBenchmark.docker(
+                    "build",
+                    "-q",
+                    "--cpu-period",
+                    "100000",
+                    "--cpu-quota",
+                    Long.toString(Math.round(limits.cpus() * 100000)),
+                    "--memory",
+                    Long.toString(limits.memoryBytes()),
+                    "--memory-swap",
+                    Long.toString(limits.memoryBytes()),
+                    "--network",
+                    limits.network(),
+                    "-t",
+                    tag,
+                    limitedCtx.toString());
+                dockerLimited.add(BuildBenchmark.ms(t0));
+                BuildBenchmark.docker("rmi", tag);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -96,8 +122,9 @@ public final class EnvironmentBenchmark {
           viaBerth.run();
         }
         System.out.printf(
-            "sample %d: Berth %.0f ms, docker build %.0f ms (+ push %.0f ms)%n",
-            i + 1, last(berth), last(docker), last(dockerPush));
+            "sample %d: Berth %.0f ms, docker build %.0f ms (+ push %.0f ms), with Berth's build"
+                + " limits %.0f ms%n",
+            i + 1, last(berth), last(docker), last(dockerPush), last(dockerLimited));
       }
     }
     double b = median(berth);
@@ -113,6 +140,11 @@ public final class EnvironmentBenchmark {
     System.out.printf(
         "  for context: docker build + docker push to the same registry %.0f ms: ratio %.2f%n",
         dp, b / dp);
+    double dl = median(dockerLimited);
+    System.out.printf(
+        "  docker build within Berth's build limits (%.2f CPUs, %d MiB, network %s) %.0f ms:"
+            + " ratio %.2f%n",
+        limits.cpus(), limits.memoryBytes() >> 20, limits.network(), dl, b / dl);
     System.out.println("  Berth's stages (median, up to the next phase):" + breakdown);
     System.exit(0);
   }
