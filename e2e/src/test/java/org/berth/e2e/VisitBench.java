@@ -51,7 +51,7 @@ public final class VisitBench {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   /** The visitors' CPUs and memory (Berth's defaults, berth.visits.cpus and .memory). */
-  private static final String CPUS = System.getProperty("bench.cpus", "0.5");
+  private static final String CPUS = System.getProperty("bench.cpus", "1");
 
   private static final String MEMORY = System.getProperty("bench.memory", "512M");
 

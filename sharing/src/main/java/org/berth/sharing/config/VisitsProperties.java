@@ -27,7 +27,12 @@ public interface VisitsProperties {
   @Bindable(defaultValue = "512M")
   String getMemory();
 
-  @Bindable(defaultValue = "0.5")
+  /**
+   * A visitor's CPU quota. One CPU, as servers get by default: Jupyter's start-up is CPU-bound, and
+   * at half a CPU a visitor waited 1.7 times as long as an unlimited {@code docker run}
+   * (VisitBench).
+   */
+  @Bindable(defaultValue = "1")
   double getCpus();
 
   /** How often ended visits are swept away. */
