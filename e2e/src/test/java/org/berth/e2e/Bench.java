@@ -24,6 +24,32 @@ final class Bench {
     return out;
   }
 
+  /**
+   * Starts a plain Jupyter server of {@code image} with {@code docker run} (token {@code plain},
+   * labelled as the benchmark's of {@code instance}, with extra {@code options} such as limits);
+   * the host port it answers on.
+   */
+  static String dockerRun(String instance, String image, String name, String... options)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--label",
+                "org.berth.bench=" + instance,
+                "-e",
+                "JUPYTER_TOKEN=plain",
+                "-p",
+                "127.0.0.1::8888"));
+    args.addAll(List.of(options));
+    args.add(image);
+    docker(args.toArray(String[]::new));
+    return docker("port", name, "8888").lines().findFirst().orElseThrow().replaceAll(".*:", "");
+  }
+
   /** The string value of {@code name} in a flat JSON object. */
   static String field(String json, String name) {
     Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);

@@ -404,19 +404,7 @@ public final class LaunchBench {
   }
 
   private String dockerRun(String name) throws Exception {
-    docker(
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        "org.berth.bench=" + portal.instanceId(),
-        "-e",
-        "JUPYTER_TOKEN=plain",
-        "-p",
-        "127.0.0.1::8888",
-        image);
-    return docker("port", name, "8888").lines().findFirst().orElseThrow().replaceAll(".*:", "");
+    return Bench.dockerRun(portal.instanceId(), image, name);
   }
 
   private void awaitStatus(String url, String tokenValue) throws Exception {

@@ -15,10 +15,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An npm package at a pinned version, fetched with npm's own client ({@code npm pack}) into a cache
- * outside the build directory and checked against the registry's SHA-512 integrity before use, as
- * {@link AxeCore} does for axe-core. Nothing of it is kept in the repository. The cache is {@code
- * berth.e2e.npmCache}, else {@code ~/.cache/berth-e2e/npm}; without npm or the registry the tests
- * fail, saying so.
+ * outside the build directory and checked against the registry's SHA-512 integrity before use
+ * (axe-core for {@link AxeCore}, thebe-core for the Thebe journey). Nothing of it is kept in the
+ * repository. The cache is {@code berth.e2e.npmCache}, else {@code ~/.cache/berth-e2e/npm}; without
+ * npm or the registry the tests fail, saying so.
  */
 final class NpmPackage {
 

@@ -291,23 +291,7 @@ public final class VisitBench {
   // --- docker run ---
 
   private String dockerRun(String image, String name, String... limits) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "-d",
-                "--name",
-                name,
-                "--label",
-                "org.berth.bench=" + portal.instanceId(),
-                "-e",
-                "JUPYTER_TOKEN=plain",
-                "-p",
-                "127.0.0.1::8888"));
-    args.addAll(List.of(limits));
-    args.add(image);
-    docker(args.toArray(String[]::new));
-    return docker("port", name, "8888").lines().findFirst().orElseThrow().replaceAll(".*:", "");
+    return Bench.dockerRun(portal.instanceId(), image, name, limits);
   }
 
   private void awaitPlain(String port) throws Exception {
