@@ -9,8 +9,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.berth.launch.ActivitySource;
 import org.berth.launch.LaunchEvent;
@@ -58,6 +62,11 @@ public final class Visits implements TemporaryServers {
   private final Clock clock;
   private final Map<String, Visit> visits = new ConcurrentHashMap<>();
   private final Map<String, Route> open = new ConcurrentHashMap<>();
+
+  /** Completed when a visit is served (its route open), or with empty when it will not be. */
+  private final Map<String, CompletableFuture<Optional<Visit>>> starting =
+      new ConcurrentHashMap<>();
+
   private final LaunchEventLog events = new LaunchEventLog();
 
   public Visits(
@@ -122,6 +131,7 @@ public final class Visits implements TemporaryServers {
     Visit visit =
         new Visit(newId(), linkId, session, ownerServerId, newToken(), clock.instant(), null);
     visits.put(visit.id(), visit);
+    starting.put(visit.id(), new CompletableFuture<>());
     Consumer<LaunchEvent> progress = events.begin(VISITOR, name(visit));
     LaunchRequest request =
         new LaunchRequest(
@@ -150,11 +160,14 @@ public final class Visits implements TemporaryServers {
         open.put(visit.id(), route);
         routes.open(route);
       }
-      if (visits.computeIfPresent(visit.id(), (k, v) -> v.started(handle)) == null) {
+      Visit started = visits.computeIfPresent(visit.id(), (k, v) -> v.started(handle));
+      if (started == null) {
         end(visit.id()); // ended while it started
       }
+      settle(visit.id(), Optional.ofNullable(started));
     } catch (RuntimeException e) {
       LOG.info("A visit of {} failed to start: {}", visit.linkId(), e.getMessage());
+      settle(visit.id(), Optional.empty());
       visits.remove(visit.id());
       launcher.discard(visit.id());
       if (!(e instanceof LaunchException)) {
@@ -164,6 +177,29 @@ public final class Visits implements TemporaryServers {
                 "The visit could not start: " + e.getMessage(),
                 List.of()));
       }
+    }
+  }
+
+  private void settle(String visitId, Optional<Visit> served) {
+    CompletableFuture<Optional<Visit>> f = starting.remove(visitId);
+    if (f != null) {
+      f.complete(served);
+    }
+  }
+
+  /**
+   * The visit once the proxy serves it (its start reports ready just before its route opens); empty
+   * when it failed, ended or was not served within {@code within}.
+   */
+  public Optional<Visit> awaitServed(String visitId, Duration within) throws InterruptedException {
+    CompletableFuture<Optional<Visit>> f = starting.get(visitId);
+    if (f == null) {
+      return find(visitId).filter(Visit::ready);
+    }
+    try {
+      return f.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
     }
   }
 
@@ -196,6 +232,7 @@ public final class Visits implements TemporaryServers {
   /** Ends a visit now: its route closes and its container goes with every change made in it. */
   public void end(String visitId) {
     Visit v = visits.remove(visitId);
+    settle(visitId, Optional.empty());
     open.remove(visitId);
     routes.close(visitId);
     launcher.discard(visitId);

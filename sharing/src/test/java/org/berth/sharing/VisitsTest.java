@@ -107,6 +107,10 @@ class VisitsTest {
       };
 
   Visits visits(int perLink, int overall) {
+    return visits(perLink, overall, Runnable::run);
+  }
+
+  Visits visits(int perLink, int overall, java.util.concurrent.Executor background) {
     return new Visits(
         launcher,
         new Routes() {
@@ -128,7 +132,7 @@ class VisitsTest {
             perLink,
             overall,
             new Resources(256L << 20, 0.5, Duration.ZERO, Duration.ZERO)),
-        Runnable::run,
+        background,
         new Clock() {
           @Override
           public java.time.ZoneId getZone() {
@@ -182,6 +186,34 @@ class VisitsTest {
     assertEquals(Optional.of("session-a"), v.sessionOf(visit.id()));
     assertEquals(visit.id(), v.open(target("L", true), "session-a").id(), "the same visitor");
     assertNotEquals(visit.id(), v.open(target("L", true), "session-b").id());
+  }
+
+  @Test
+  void aBinderClientIsToldTheVisitIsReadyOnlyOnceTheProxyServesIt() throws Exception {
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    Visits v =
+        visits(
+            5,
+            10,
+            r ->
+                new Thread(
+                        () -> {
+                          try {
+                            go.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          r.run();
+                        })
+                    .start());
+    Visit visit = v.open(target("L", true), "s");
+    assertEquals(Optional.empty(), v.awaitServed(visit.id(), Duration.ofMillis(50)), "starting");
+    go.countDown();
+    Optional<Visit> served = v.awaitServed(visit.id(), Duration.ofSeconds(5));
+    assertTrue(served.isPresent() && served.get().ready());
+    assertTrue(routes.containsKey(visit.id()), "its route is open by then");
+    v.end(visit.id());
+    assertEquals(Optional.empty(), v.awaitServed(visit.id(), Duration.ofMillis(50)), "ended");
   }
 
   @Test

@@ -172,19 +172,11 @@ public class BinderLaunches {
             });
   }
 
-  /**
-   * The ready message once the proxy serves the visit: its start reports ready just before the
-   * route opens, so this waits (briefly) for that.
-   */
+  /** The ready message once the proxy serves the visit. */
   private Map<String, Object> visitReady(String visitId, BuildHandle build)
       throws InterruptedException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    java.util.Optional<Visit> visit = visits.find(visitId);
-    while (visit.isPresent() && !visit.get().ready() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-      visit = visits.find(visitId);
-    }
-    if (visit.isEmpty() || !visit.get().ready()) {
+    java.util.Optional<Visit> visit = visits.awaitServed(visitId, java.time.Duration.ofSeconds(10));
+    if (visit.isEmpty()) {
       throw new IllegalStateException("The temporary server did not start; try again.");
     }
     Visit v = visit.get();
