@@ -107,6 +107,28 @@ class ServersTest {
   }
 
   @Test
+  void aRunningServerThatNowGetsTheTokenIsStoppedSoTheLaunchStartsItWithIt() {
+    CredentialsHandOverTest.Grants grants = new CredentialsHandOverTest.Grants();
+    CredentialChoices choices = new CredentialChoices(grants, store, servers);
+    ServerName lab = new ServerName("lab");
+    servers.launch(ALICE, "lab", request(), false);
+
+    choices.record(ALICE, lab, new CredentialsRule.Decision(true, ""));
+    assertTrue(grants.granted(ALICE.name(), lab));
+    assertEquals(ServerState.STOPPED, store.find(ALICE.name(), lab).orElseThrow().state());
+
+    servers.launch(ALICE, "lab", request(), false);
+    choices.record(ALICE, lab, new CredentialsRule.Decision(true, ""));
+    assertEquals(
+        ServerState.RUNNING,
+        store.find(ALICE.name(), lab).orElseThrow().state(),
+        "a server that has the token already keeps running");
+
+    choices.record(ALICE, lab, new CredentialsRule.Decision(false, "not asked"));
+    assertFalse(grants.granted(ALICE.name(), lab));
+  }
+
+  @Test
   void reusesServerWhenSpecUnchanged() {
     Server first = servers.launch(ALICE, "lab", request(), false).server();
     Servers.Launched again = servers.launch(ALICE, "lab", request(), false);

@@ -17,9 +17,6 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,17 +75,7 @@ public final class DockerLauncher implements Launcher {
    * @param network the bridge network servers run on, made (inter-container traffic off) if missing
    */
   public DockerLauncher(String dockerHost, String instance, LaunchLimits limits, String network) {
-    DefaultDockerClientConfig config =
-        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-    this.docker =
-        DockerClientImpl.getInstance(
-            config,
-            new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .maxConnections(100)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofMinutes(5))
-                .build());
+    this.docker = DockerClients.connect(dockerHost, 100, Duration.ofMinutes(5));
     this.instance = instance;
     this.limits = limits;
     this.network = network;

@@ -5,9 +5,6 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,17 +41,7 @@ public final class DockerServerFiles implements ServerFiles {
    * @param instance this Berth's instance id, written on the volumes it makes
    */
   public DockerServerFiles(String dockerHost, String instance) {
-    DefaultDockerClientConfig config =
-        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-    this.docker =
-        DockerClientImpl.getInstance(
-            config,
-            new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .maxConnections(20)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(30))
-                .build());
+    this.docker = DockerClients.connect(dockerHost, 20, Duration.ofSeconds(30));
     this.instance = instance;
   }
 

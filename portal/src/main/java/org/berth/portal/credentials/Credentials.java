@@ -1,14 +1,11 @@
 package org.berth.portal.credentials;
 
 import jakarta.inject.Singleton;
-import java.util.Optional;
+import org.berth.launch.CredentialChoices;
 import org.berth.launch.CredentialGrants;
 import org.berth.launch.CredentialsRule;
 import org.berth.launch.Principal;
 import org.berth.launch.ServerName;
-import org.berth.launch.ServerState;
-import org.berth.launch.ServerStore;
-import org.berth.launch.Servers;
 import org.berth.portal.account.AccountService;
 import org.berth.portal.account.UserAccount;
 import org.berth.portal.auth.CurrentUser;
@@ -23,15 +20,12 @@ public class Credentials {
 
   private final CredentialGrants grants;
   private final AccountService accounts;
-  private final ServerStore store;
-  private final Servers servers;
+  private final CredentialChoices choices;
 
-  Credentials(
-      CredentialGrants grants, AccountService accounts, ServerStore store, Servers servers) {
+  Credentials(CredentialGrants grants, AccountService accounts, CredentialChoices choices) {
     this.grants = grants;
     this.accounts = accounts;
-    this.store = store;
-    this.servers = servers;
+    this.choices = choices;
   }
 
   /** The rule's decision for the signed-in owner launching their own server. */
@@ -47,17 +41,7 @@ public class Credentials {
    * starts it anew (its files are kept).
    */
   public void apply(Principal owner, String name, CredentialsRule.Decision decision) {
-    ServerName server = new ServerName(name);
-    if (!decision.granted()) {
-      grants.revoke(owner.name(), server);
-      return;
-    }
-    boolean had = grants.granted(owner.name(), server);
-    grants.grant(owner.name(), server);
-    Optional<org.berth.launch.Server> existing = store.find(owner.name(), server);
-    if (!had && existing.map(s -> s.is(ServerState.RUNNING)).orElse(false)) {
-      servers.stop(owner, name);
-    }
+    choices.record(owner, new ServerName(name), decision);
   }
 
   /** Whether the owner's server of that name gets their token. */

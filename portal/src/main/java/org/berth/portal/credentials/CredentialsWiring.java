@@ -8,12 +8,14 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
+import org.berth.launch.CredentialChoices;
 import org.berth.launch.CredentialGrants;
 import org.berth.launch.CredentialsHandOver;
 import org.berth.launch.CredentialsLauncher;
 import org.berth.launch.Launcher;
 import org.berth.launch.ServerFiles;
 import org.berth.launch.ServerStore;
+import org.berth.launch.Servers;
 import org.berth.launch.TokenSource;
 
 /**
@@ -41,6 +43,11 @@ class CredentialsWiring {
       ServerStore store) {
     return new CredentialsHandOver(
         () -> launcher.get().listManaged(), tokens, files, grants, store, Clock.systemUTC());
+  }
+
+  @Singleton
+  CredentialChoices credentialChoices(CredentialGrants grants, ServerStore store, Servers servers) {
+    return new CredentialChoices(grants, store, servers);
   }
 
   /** Puts the hand-over around whichever launcher is configured. */
